@@ -1,0 +1,591 @@
+package incident
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/itsmkit/itsmkit/itsm"
+)
+
+// Options configures a Service. The zero value works: the system clock, no logging,
+// the default lifecycle, ServiceNow's priority matrix and the DefaultAuthorizer.
+type Options struct {
+	// Clock stamps every write. Nil means itsm.SystemClock.
+	Clock itsm.Clock
+	// Logger receives routine work at Debug level. Nil discards.
+	Logger *slog.Logger
+	// Lifecycle is the incident lifecycle. Nil means DefaultLifecycle().
+	Lifecycle *Definition
+	// Matrix derives priorities. The zero value is itsm.DefaultPriorityMatrix().
+	Matrix itsm.PriorityMatrix
+	// Authorize decides who may do what. Nil means DefaultAuthorizer.
+	Authorize Authorizer
+	// AfterCommit hooks receive the events of every committed write, in order, after
+	// the write committed (notifications, integrations). They run synchronously in the
+	// caller's goroutine; a slow hook slows the caller. They do not run for a service
+	// bound to a host transaction (see Service.Tx): follow the journal instead.
+	AfterCommit []Hook
+	// NumberPrefix prefixes incident numbers. Empty means "INC".
+	NumberPrefix string
+	// AutoCloseAfter is CloseResolved's default age. Zero means 5 days.
+	AutoCloseAfter time.Duration
+}
+
+// Hook receives committed events.
+type Hook func(ctx context.Context, events []itsm.Event)
+
+// Ref names the incident a write applies to, and the version the caller read. A zero
+// Version makes the service read the current version itself (and retry a few times
+// if another writer wins meanwhile); a non-zero one fails with [itsm.ErrConflict]
+// when the incident changed since.
+type Ref struct {
+	ID      itsm.ID
+	Version int64
+}
+
+// Ref returns the reference to the incident at its current version.
+func (i *Incident) Ref() Ref { return Ref{ID: i.ID, Version: i.Version} }
+
+// Service runs the incident management use cases, one method each. It is safe for
+// concurrent use. Every method validates its input before touching storage, scopes
+// everything by the actor's tenant, and writes the new record version and its journal
+// entries in one atomic Repository call.
+type Service struct {
+	repo      Repository
+	clock     itsm.Clock
+	log       *slog.Logger
+	def       *Definition // the configured lifecycle plus the authorization policy
+	matrix    itsm.PriorityMatrix
+	authorize Authorizer
+	hooks     []Hook
+	prefix    string
+	autoClose time.Duration
+}
+
+const autoRetries = 3
+
+// NewService returns a service storing incidents in repo. It fails with
+// [itsm.ErrInvalid] when repo is nil or the lifecycle is not an incident lifecycle
+// starting in New.
+func NewService(repo Repository, opts Options) (*Service, error) {
+	if repo == nil {
+		return nil, &itsm.ValidationError{Field: "repo", Problem: "is nil"}
+	}
+	s := &Service{
+		repo:      repo,
+		clock:     itsm.ClockOrSystem(opts.Clock),
+		log:       opts.Logger,
+		matrix:    opts.Matrix,
+		authorize: opts.Authorize,
+		hooks:     opts.AfterCommit,
+		prefix:    opts.NumberPrefix,
+		autoClose: opts.AutoCloseAfter,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.authorize == nil {
+		s.authorize = DefaultAuthorizer
+	}
+	if s.prefix == "" {
+		s.prefix = "INC"
+	}
+	if s.autoClose == 0 {
+		s.autoClose = 5 * 24 * time.Hour
+	}
+	def := opts.Lifecycle
+	if def == nil {
+		def = DefaultLifecycle()
+	}
+	if def.Kind() != itsm.KindIncident || def.Initial() != New {
+		return nil, &itsm.ValidationError{Field: "lifecycle", Problem: "must be an incident lifecycle starting in " + string(New)}
+	}
+	// Authorization joins the lifecycle's own policies, so one refusal lists every
+	// reason: "not yours" and "resolution notes missing" together.
+	full, err := def.Extend().Policy(func(ctx context.Context, req Request) error {
+		return s.authorize(ctx, req.Actor, Operation(req.Trigger), subject(req))
+	}).Build()
+	if err != nil {
+		return nil, fmt.Errorf("incident: lifecycle: %w", err)
+	}
+	s.def = full
+	return s, nil
+}
+
+// TxRepository is implemented by adapters that can join a host's database
+// transaction (storage/sqlstore does).
+type TxRepository interface {
+	Repository
+	// WithTx returns a Repository whose reads and writes run in tx.
+	WithTx(tx *sql.Tx) Repository
+}
+
+// Tx returns a copy of the service whose writes run in the host's transaction tx: they
+// commit or roll back with the host's own rows. It fails with [itsm.ErrInvalid] when
+// the repository cannot join a transaction. AfterCommit hooks do not run on the copy,
+// because the service cannot know whether the host commits.
+func (s *Service) Tx(tx *sql.Tx) (*Service, error) {
+	txr, ok := s.repo.(TxRepository)
+	if !ok {
+		return nil, &itsm.ValidationError{Field: "repo", Problem: fmt.Sprintf("%T cannot join a host transaction", s.repo)}
+	}
+	c := *s
+	c.repo = txr.WithTx(tx)
+	c.hooks = nil
+	return &c, nil
+}
+
+// Lifecycle returns the lifecycle the service fires (with its authorization policy).
+func (s *Service) Lifecycle() *Definition { return s.def }
+
+// OpenInput is what Open needs. Title is required; the rest is optional.
+type OpenInput struct {
+	Title       string
+	Description string
+	// Caller is who is affected; empty means the actor.
+	Caller            string
+	Channel           Channel
+	Service           string
+	ConfigurationItem string
+	Category          string
+	Subcategory       string
+	// Impact and Urgency default to low (priority P5 with the default matrix).
+	Impact  itsm.Impact
+	Urgency itsm.Urgency
+	// AssignmentGroup and AssignedTo pre-assign the incident; it stays New.
+	AssignmentGroup string
+	AssignedTo      string
+	Parent          itsm.ID
+	Major           bool
+	Custom          map[string]any
+	// IdempotencyKey makes Open safe to retry: a second Open with the same key in the
+	// same tenant returns the first incident.
+	IdempotencyKey string
+}
+
+// Open records a new incident in state New, numbered from the tenant's sequence.
+//
+// It returns [itsm.ErrInvalid] (a *itsm.ValidationError naming the field) for bad
+// input, [itsm.ErrNotFound] when Parent is not an incident of the tenant, and
+// [itsm.ErrForbidden] when the authorizer refuses. With an IdempotencyKey already used
+// in the tenant it returns the incident first opened with it and stores nothing.
+func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*Incident, error) {
+	if err := actor.Validate(); err != nil {
+		return nil, err
+	}
+	inc, err := s.newIncident(actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, actor, OpOpen, inc); err != nil {
+		return nil, err
+	}
+	if in.IdempotencyKey != "" {
+		if first, err := s.repo.FindByIdempotencyKey(ctx, actor.Tenant, in.IdempotencyKey); err == nil {
+			return first, nil
+		} else if !errors.Is(err, itsm.ErrNotFound) {
+			return nil, fmt.Errorf("incident: open: %w", err)
+		}
+	}
+	if !in.Parent.IsZero() {
+		if _, err := s.repo.Get(ctx, actor.Tenant, in.Parent); err != nil {
+			return nil, fmt.Errorf("incident: parent %s: %w", in.Parent, err)
+		}
+	}
+	seq, err := s.repo.NextNumber(ctx, actor.Tenant, itsm.KindIncident)
+	if err != nil {
+		return nil, fmt.Errorf("incident: open: number: %w", err)
+	}
+	inc.Number = itsm.FormatNumber(s.prefix, seq)
+	ev := s.event(actor, inc, 0, itsm.EventCreated)
+	ev.To = string(inc.State)
+	ev.Data = changes(&Incident{}, inc)
+	events := []itsm.Event{ev}
+	if err := s.repo.Create(ctx, inc, events); err != nil {
+		if in.IdempotencyKey != "" && errors.Is(err, itsm.ErrAlreadyExists) {
+			if first, ferr := s.repo.FindByIdempotencyKey(ctx, actor.Tenant, in.IdempotencyKey); ferr == nil {
+				return first, nil
+			}
+		}
+		return nil, fmt.Errorf("incident: open: %w", err)
+	}
+	s.log.DebugContext(ctx, "incident opened", "tenant", inc.Tenant, "number", inc.Number, "id", inc.ID, "priority", inc.Priority)
+	s.committed(ctx, events)
+	return inc, nil
+}
+
+func (s *Service) newIncident(actor itsm.Actor, in OpenInput) (*Incident, error) {
+	if in.Caller == "" {
+		in.Caller = actor.ID
+	}
+	if in.Impact == 0 {
+		in.Impact = itsm.ImpactLow
+	}
+	if in.Urgency == 0 {
+		in.Urgency = itsm.UrgencyLow
+	}
+	checks := []error{
+		checkLine("title", in.Title, true, MaxTitleLength),
+		checkText("description", in.Description, false),
+		checkLine("caller", in.Caller, true, MaxReferenceLength),
+		checkLine("service", in.Service, false, MaxReferenceLength),
+		checkLine("configuration_item", in.ConfigurationItem, false, MaxReferenceLength),
+		checkLine("category", in.Category, false, MaxReferenceLength),
+		checkLine("subcategory", in.Subcategory, false, MaxReferenceLength),
+		checkLine("assignment_group", in.AssignmentGroup, false, MaxReferenceLength),
+		checkLine("assigned_to", in.AssignedTo, false, MaxReferenceLength),
+		checkLine("idempotency_key", in.IdempotencyKey, false, MaxReferenceLength),
+	}
+	if !in.Channel.Valid() {
+		checks = append(checks, &itsm.ValidationError{Field: "channel", Problem: unknown(in.Channel)})
+	}
+	if err := firstError(checks); err != nil {
+		return nil, err
+	}
+	priority, err := s.matrix.Priority(in.Impact, in.Urgency)
+	if err != nil {
+		return nil, err
+	}
+	custom, err := normalizeCustom(in.Custom)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	inc := &Incident{
+		Meta:              itsm.Meta{ID: itsm.NewID(), Tenant: actor.Tenant, Version: 1, CreatedAt: now, UpdatedAt: now},
+		Title:             in.Title,
+		Description:       in.Description,
+		Caller:            in.Caller,
+		OpenedBy:          actor.ID,
+		Channel:           in.Channel,
+		Service:           in.Service,
+		ConfigurationItem: in.ConfigurationItem,
+		Category:          in.Category,
+		Subcategory:       in.Subcategory,
+		Impact:            in.Impact,
+		Urgency:           in.Urgency,
+		Priority:          priority,
+		AssignmentGroup:   in.AssignmentGroup,
+		AssignedTo:        in.AssignedTo,
+		State:             s.def.Initial(),
+		OpenedAt:          now,
+		Parent:            in.Parent,
+		Major:             in.Major,
+		IdempotencyKey:    in.IdempotencyKey,
+		Custom:            custom,
+	}
+	if inc.AssignmentGroup != "" || inc.AssignedTo != "" {
+		inc.FirstAssignedAt = now
+	}
+	return inc, nil
+}
+
+// firstError returns the first non-nil error: one field at a time keeps messages
+// short, and the caller fixes fields in order.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Get returns the tenant's incident with id, or [itsm.ErrNotFound].
+func (s *Service) Get(ctx context.Context, actor itsm.Actor, id itsm.ID) (*Incident, error) {
+	if err := actor.Validate(); err != nil {
+		return nil, err
+	}
+	inc, err := s.repo.Get(ctx, actor.Tenant, id)
+	if err != nil {
+		return nil, fmt.Errorf("incident %s: %w", id, err)
+	}
+	if err := s.authorize(ctx, actor, OpRead, inc); err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// List returns one page of the tenant's incidents matching filter and the cursor of
+// the next page ("" after the last). A malformed filter, limit or cursor returns
+// [itsm.ErrInvalid]. Callers who may read only their own incidents must filter by
+// their own Caller.
+func (s *Service) List(ctx context.Context, actor itsm.Actor, filter Filter, page Page) ([]*Incident, string, error) {
+	if err := actor.Validate(); err != nil {
+		return nil, "", err
+	}
+	if err := filter.Validate(); err != nil {
+		return nil, "", err
+	}
+	if _, err := page.Size(); err != nil {
+		return nil, "", err
+	}
+	if page.Cursor != "" {
+		if _, err := ParseCursor(page.Cursor, page.Order); err != nil {
+			return nil, "", err
+		}
+	}
+	probe := &Incident{Meta: itsm.Meta{Tenant: actor.Tenant}, Caller: filter.Caller}
+	if err := s.authorize(ctx, actor, OpRead, probe); err != nil {
+		return nil, "", err
+	}
+	items, next, err := s.repo.List(ctx, actor.Tenant, filter, page)
+	if err != nil {
+		return nil, "", fmt.Errorf("incident: list: %w", err)
+	}
+	return items, next, nil
+}
+
+// History returns the incident's journal in order: creation, transitions, updates and
+// comments.
+func (s *Service) History(ctx context.Context, actor itsm.Actor, id itsm.ID) ([]itsm.Event, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	events, err := s.repo.Events(ctx, actor.Tenant, id)
+	if err != nil {
+		return nil, fmt.Errorf("incident %s: history: %w", id, err)
+	}
+	return events, nil
+}
+
+// Assign sets the assignment group and assignee. A New incident moves to In Progress
+// (the assign trigger); an incident in progress or on hold stays where it is and its
+// reassignment count rises. Either group or assignee is required; an empty group keeps
+// the current one.
+func (s *Service) Assign(ctx context.Context, actor itsm.Actor, ref Ref, group, assignee string) (*Incident, error) {
+	if err := firstError([]error{
+		checkLine("assignment_group", group, false, MaxReferenceLength),
+		checkLine("assigned_to", assignee, false, MaxReferenceLength),
+	}); err != nil {
+		return nil, err
+	}
+	return s.write(ctx, actor, ref, func(inc *Incident, at time.Time) (itsm.Event, error) {
+		if _, ok := s.def.Target(inc.State, TriggerAssign); ok || !inc.IsOpen() {
+			return s.fire(ctx, actor, inc, TriggerAssign, Args{At: at, AssignmentGroup: group, AssignedTo: assignee})
+		}
+		if group == "" && assignee == "" {
+			return itsm.Event{}, &itsm.ValidationError{Field: "assignment_group", Problem: "an assignment group or an assignee is required"}
+		}
+		if err := s.authorize(ctx, actor, OpAssign, inc); err != nil {
+			return itsm.Event{}, err
+		}
+		assign(inc, group, assignee, at)
+		return itsm.Event{Type: itsm.EventUpdated}, nil
+	})
+}
+
+// Start moves a New incident to In Progress: someone acknowledged it.
+func (s *Service) Start(ctx context.Context, actor itsm.Actor, ref Ref) (*Incident, error) {
+	return s.transition(ctx, actor, ref, TriggerStart, Args{})
+}
+
+// Hold puts an incident in progress on hold, waiting for reason.
+func (s *Service) Hold(ctx context.Context, actor itsm.Actor, ref Ref, reason HoldReason) (*Incident, error) {
+	return s.transition(ctx, actor, ref, TriggerHold, Args{HoldReason: reason})
+}
+
+// Resume takes an incident off hold.
+func (s *Service) Resume(ctx context.Context, actor itsm.Actor, ref Ref) (*Incident, error) {
+	return s.transition(ctx, actor, ref, TriggerResume, Args{})
+}
+
+// Resolve records the resolution; code and notes are required.
+func (s *Service) Resolve(ctx context.Context, actor itsm.Actor, ref Ref, code ResolutionCode, notes string) (*Incident, error) {
+	if err := checkText("resolution_notes", notes, false); err != nil {
+		return nil, err
+	}
+	return s.transition(ctx, actor, ref, TriggerResolve, Args{ResolutionCode: code, ResolutionNotes: notes})
+}
+
+// Reopen sends a resolved incident back to In Progress and counts the reopening.
+func (s *Service) Reopen(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Incident, error) {
+	if err := checkText("reason", reason, false); err != nil {
+		return nil, err
+	}
+	return s.transition(ctx, actor, ref, TriggerReopen, Args{Reason: reason})
+}
+
+// Close closes a resolved incident.
+func (s *Service) Close(ctx context.Context, actor itsm.Actor, ref Ref) (*Incident, error) {
+	return s.transition(ctx, actor, ref, TriggerClose, Args{})
+}
+
+// Cancel cancels an incident that was opened in error or is a duplicate.
+func (s *Service) Cancel(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Incident, error) {
+	if err := checkText("reason", reason, false); err != nil {
+		return nil, err
+	}
+	return s.transition(ctx, actor, ref, TriggerCancel, Args{Reason: reason})
+}
+
+// SetImpactUrgency re-assesses an incident and recomputes its priority through the
+// matrix; a new assessment replaces a priority override. The change is journaled. It
+// returns [itsm.ErrTransitionNotAllowed] for an incident in a final state.
+func (s *Service) SetImpactUrgency(ctx context.Context, actor itsm.Actor, ref Ref, impact itsm.Impact, urgency itsm.Urgency) (*Incident, error) {
+	priority, err := s.matrix.Priority(impact, urgency)
+	if err != nil {
+		return nil, err
+	}
+	return s.write(ctx, actor, ref, func(inc *Incident, _ time.Time) (itsm.Event, error) {
+		if err := s.updatable(ctx, actor, inc, OpUpdate); err != nil {
+			return itsm.Event{}, err
+		}
+		inc.Impact, inc.Urgency, inc.Priority, inc.PriorityOverride = impact, urgency, priority, ""
+		return itsm.Event{Type: itsm.EventUpdated}, nil
+	})
+}
+
+// OverridePriority sets the priority by hand, recording why. Only actors the
+// authorizer allows OpOverridePriority (managers by default) may.
+func (s *Service) OverridePriority(ctx context.Context, actor itsm.Actor, ref Ref, p itsm.Priority, reason string) (*Incident, error) {
+	if !p.Valid() {
+		return nil, &itsm.ValidationError{Field: "priority", Problem: fmt.Sprintf("unknown value %d", uint8(p))}
+	}
+	if err := checkLine("priority_override", reason, true, MaxReferenceLength*2); err != nil {
+		return nil, err
+	}
+	return s.write(ctx, actor, ref, func(inc *Incident, _ time.Time) (itsm.Event, error) {
+		if err := s.updatable(ctx, actor, inc, OpOverridePriority); err != nil {
+			return itsm.Event{}, err
+		}
+		inc.Priority, inc.PriorityOverride = p, reason
+		return itsm.Event{Type: itsm.EventUpdated, Reason: reason}, nil
+	})
+}
+
+// Comment adds a comment (visible to the caller) or a work note (agents only) to the
+// journal. Comments are allowed in every state, closed included.
+func (s *Service) Comment(ctx context.Context, actor itsm.Actor, ref Ref, body string, visibility Visibility) (*Incident, error) {
+	if err := checkText("body", body, true); err != nil {
+		return nil, err
+	}
+	if visibility == "" {
+		visibility = Public
+	}
+	if !visibility.Valid() {
+		return nil, &itsm.ValidationError{Field: "visibility", Problem: unknown(visibility)}
+	}
+	op := OpComment
+	if visibility == WorkNote {
+		op = OpWorkNote
+	}
+	return s.write(ctx, actor, ref, func(inc *Incident, _ time.Time) (itsm.Event, error) {
+		if err := s.authorize(ctx, actor, op, inc); err != nil {
+			return itsm.Event{}, err
+		}
+		var f fields
+		f.str("body", body).str("visibility", string(visibility))
+		return itsm.Event{Type: itsm.EventCommented, Data: f.json()}, nil
+	})
+}
+
+// updatable refuses field updates on incidents in a final state, and asks the
+// authorizer.
+func (s *Service) updatable(ctx context.Context, actor itsm.Actor, inc *Incident, op Operation) error {
+	if s.def.IsFinal(inc.State) {
+		return &itsm.TransitionError{Kind: itsm.KindIncident, ID: inc.ID, From: string(inc.State), Trigger: string(op)}
+	}
+	return s.authorize(ctx, actor, op, inc)
+}
+
+// transition is the write of a use case that is exactly one lifecycle trigger.
+func (s *Service) transition(ctx context.Context, actor itsm.Actor, ref Ref, t Trigger, args Args) (*Incident, error) {
+	return s.write(ctx, actor, ref, func(inc *Incident, at time.Time) (itsm.Event, error) {
+		args.At = at
+		return s.fire(ctx, actor, inc, t, args)
+	})
+}
+
+// fire runs trigger on inc and describes the transition as a journal entry.
+func (s *Service) fire(ctx context.Context, actor itsm.Actor, inc *Incident, t Trigger, args Args) (itsm.Event, error) {
+	tr, err := s.def.Fire(ctx, actor, inc, t, args)
+	if err != nil {
+		return itsm.Event{}, err
+	}
+	reason := args.Reason
+	if t == TriggerHold {
+		reason = string(args.HoldReason)
+	}
+	return itsm.Event{Type: itsm.EventTransitioned, From: string(tr.From), To: string(tr.To), Trigger: string(tr.Trigger), Reason: reason}, nil
+}
+
+// write loads the incident at ref, lets change modify a copy and describe the change
+// as an event, then stores the new version with the event. With ref.Version zero it
+// retries a few times when another writer wins the race.
+func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, change func(inc *Incident, at time.Time) (itsm.Event, error)) (*Incident, error) {
+	if err := actor.Validate(); err != nil {
+		return nil, err
+	}
+	if ref.ID.IsZero() {
+		return nil, &itsm.ValidationError{Field: "id", Problem: "is required"}
+	}
+	if ref.Version < 0 {
+		return nil, &itsm.ValidationError{Field: "version", Problem: "is negative"}
+	}
+	for attempt := 1; ; attempt++ {
+		inc, events, err := s.tryWrite(ctx, actor, ref, change)
+		if err == nil {
+			s.committed(ctx, events)
+			return inc, nil
+		}
+		if ref.Version != 0 || attempt == autoRetries || !errors.Is(err, itsm.ErrConflict) {
+			return nil, err
+		}
+		s.log.DebugContext(ctx, "incident write conflict, retrying", "id", ref.ID, "attempt", attempt)
+	}
+}
+
+func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, change func(inc *Incident, at time.Time) (itsm.Event, error)) (*Incident, []itsm.Event, error) {
+	stored, err := s.repo.Get(ctx, actor.Tenant, ref.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("incident %s: %w", ref.ID, err)
+	}
+	if ref.Version != 0 && stored.Version != ref.Version {
+		return nil, nil, fmt.Errorf("incident %s: read version %d, stored version is %d: %w", stored.Number, ref.Version, stored.Version, itsm.ErrConflict)
+	}
+	inc := stored.Clone()
+	at := s.clock.Now()
+	ev, err := change(inc, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	inc.Version = stored.Version + 1
+	inc.UpdatedAt = at
+	full := s.event(actor, inc, 0, ev.Type)
+	full.From, full.To, full.Trigger, full.Reason = ev.From, ev.To, ev.Trigger, ev.Reason
+	full.Data = ev.Data
+	if full.Data == nil {
+		full.Data = changes(stored, inc)
+	}
+	events := []itsm.Event{full}
+	if err := s.repo.Update(ctx, inc, stored.Version, events); err != nil {
+		return nil, nil, fmt.Errorf("incident %s: %w", stored.Number, err)
+	}
+	s.log.DebugContext(ctx, "incident updated", "tenant", inc.Tenant, "number", inc.Number, "type", full.Type, "trigger", full.Trigger, "version", inc.Version)
+	return inc, events, nil
+}
+
+func (s *Service) event(actor itsm.Actor, inc *Incident, index int, t itsm.EventType) itsm.Event {
+	return itsm.Event{
+		ID:       itsm.NewID(),
+		Tenant:   inc.Tenant,
+		Kind:     itsm.KindIncident,
+		EntityID: inc.ID,
+		Version:  inc.Version,
+		Index:    index,
+		Type:     t,
+		Actor:    actor.ID,
+		At:       inc.UpdatedAt,
+	}
+}
+
+func (s *Service) committed(ctx context.Context, events []itsm.Event) {
+	for _, h := range s.hooks {
+		h(ctx, events)
+	}
+}

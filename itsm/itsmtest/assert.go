@@ -1,0 +1,71 @@
+package itsmtest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/itsmkit/itsmkit/itsm"
+)
+
+// RequireRefused fails the test unless err matches sentinel and, when codes are given,
+// is an *itsm.PolicyError whose reason codes include every one of them.
+func RequireRefused(t testing.TB, err error, sentinel error, codes ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("expected a refusal matching %v, got success", sentinel)
+	}
+	if !errors.Is(err, sentinel) {
+		t.Fatalf("expected an error matching %v, got %v", sentinel, err)
+	}
+	if len(codes) == 0 {
+		return
+	}
+	var pe *itsm.PolicyError
+	if !errors.As(err, &pe) {
+		t.Fatalf("expected an *itsm.PolicyError with codes %v, got %T: %v", codes, err, err)
+	}
+	for _, c := range codes {
+		if !slices.Contains(pe.Codes(), c) {
+			t.Fatalf("refusal codes %v lack %q (%v)", pe.Codes(), c, err)
+		}
+	}
+}
+
+// RequireInvalidField fails the test unless err is a validation failure naming field.
+func RequireInvalidField(t testing.TB, err error, field string) {
+	t.Helper()
+	var ve *itsm.ValidationError
+	if !errors.Is(err, itsm.ErrInvalid) || !errors.As(err, &ve) {
+		t.Fatalf("expected an *itsm.ValidationError for %q, got %v", field, err)
+	}
+	if ve.Field != field {
+		t.Fatalf("validation error names field %q, want %q (%v)", ve.Field, field, err)
+	}
+}
+
+// RequireTransition fails the test unless the journal's last entry records a
+// transition from → to.
+func RequireTransition[S ~string](t testing.TB, journal []itsm.Event, from, to S) {
+	t.Helper()
+	if len(journal) == 0 {
+		t.Fatalf("journal is empty, want a transition %s → %s", from, to)
+	}
+	last := journal[len(journal)-1]
+	if last.Type != itsm.EventTransitioned || last.From != string(from) || last.To != string(to) {
+		t.Fatalf("last journal entry is %s %q → %q (trigger %q), want transition %q → %q",
+			last.Type, last.From, last.To, last.Trigger, from, to)
+	}
+}
+
+// Transitions returns the journal's transitions as "from→to" strings, for compact
+// comparisons in table tests.
+func Transitions(journal []itsm.Event) []string {
+	var out []string
+	for _, e := range journal {
+		if e.Type == itsm.EventTransitioned {
+			out = append(out, e.From+"→"+e.To)
+		}
+	}
+	return out
+}

@@ -1,0 +1,16 @@
+// Package itsmtest helps host applications test code that embeds itsmkit: a fake
+// clock, ready-made actors, builders that bring a record to any state through the
+// real services, and assertions on transitions and refusals.
+//
+// It imports only the standard library and itsmkit, so a host's tests gain no
+// dependency by using it.
+//
+//	func TestEscalation(t *testing.T) {
+//		clock := itsmtest.NewClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+//		svc := itsmtest.IncidentService(t, incident.Options{Clock: clock})
+//		inc := itsmtest.IncidentIn(t, svc, incident.OnHold)
+//		clock.Advance(4 * time.Hour)
+//		_, err := svc.Close(t.Context(), itsmtest.Agent, inc.Ref())
+//		itsmtest.RequireRefused(t, err, itsm.ErrTransitionNotAllowed)
+//	}
+package itsmtest

@@ -1,0 +1,152 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/itsmkit/itsmkit/itsm"
+)
+
+// Fire moves subject by trigger on behalf of actor and returns the transition taken.
+// args reaches policies and actions untouched, in Request.Args. Fire is safe for
+// concurrent use on distinct subjects; a subject itself is not synchronised.
+//
+// Fire checks, in this order, and stops at the first failure:
+//
+//   - ctx is already done: the error wraps ctx.Err().
+//   - subject is nil: an *itsm.ValidationError (itsm.ErrInvalid).
+//   - trigger is not defined in the subject's state (or the trigger, or the state, is
+//     not declared at all): an *itsm.TransitionError (itsm.ErrTransitionNotAllowed)
+//     listing the triggers the state does define.
+//   - policies, the definition's then the trigger's, in declaration order: every one
+//     runs, and every refusal becomes a reason of one *itsm.PolicyError, which matches
+//     itsm.ErrForbidden and/or itsm.ErrInvalid. A policy returning an *itsm.PolicyError
+//     contributes all its reasons; an error matching itsm.ErrForbidden becomes a
+//     reason with code "forbidden", one matching itsm.ErrInvalid code "invalid", with
+//     the policy's error in Reason.Err. Any other error aborts the fire at once and is
+//     returned wrapped.
+//   - the state changes, then the trigger's actions run in order; the first action
+//     error is returned wrapped, after the subject is restored through its
+//     Snapshotter (taken before the state changed) or, without one, after its state is
+//     set back.
+//
+// A refused or failed fire leaves the subject as it was.
+func (d *Definition[S, T]) Fire(ctx context.Context, actor itsm.Actor, subject Subject[S], trigger T, args any) (Transition[S, T], error) {
+	if err := ctx.Err(); err != nil {
+		return Transition[S, T]{}, fmt.Errorf("lifecycle: %s: %q: %w", d.name(subject), trigger, err)
+	}
+	if subject == nil {
+		return Transition[S, T]{}, &itsm.ValidationError{Field: "subject", Problem: "is required"}
+	}
+	from := subject.LifecycleState()
+	e := d.edge(from, trigger)
+	if e == nil {
+		return Transition[S, T]{}, d.notAllowed(subject, from, trigger)
+	}
+	req := Request[S, T]{Actor: actor, Subject: subject, From: from, To: e.To, Trigger: trigger, Args: args}
+	if err := d.check(ctx, e, req); err != nil {
+		return Transition[S, T]{}, err
+	}
+
+	var restore func()
+	if s, ok := subject.(Snapshotter); ok {
+		restore = s.Snapshot()
+	}
+	undo := func() {
+		if restore != nil {
+			restore()
+		} else {
+			subject.SetLifecycleState(from)
+		}
+	}
+	m := d.pool.Get().(*machine[S, T])
+	err := m.fire(ctx, subject, e.from.boxed, e.trigger)
+	d.pool.Put(m)
+	if err != nil {
+		undo()
+		return Transition[S, T]{}, fmt.Errorf("lifecycle: %s: %q from %q: %w", d.name(subject), trigger, from, err)
+	}
+	for i, a := range e.actions {
+		if err := a(ctx, req); err != nil {
+			undo()
+			return Transition[S, T]{}, fmt.Errorf("lifecycle: %s: action %d of %q: %w", d.name(subject), i+1, trigger, err)
+		}
+	}
+	return e.Transition, nil
+}
+
+// Permitted returns the triggers that would succeed now, sorted: those defined in the
+// subject's state whose policies all return nil for actor and args. Actions are not
+// run, so a trigger listed here may still fail in Fire if an action fails. It returns
+// nil for a nil subject, a subject in a final or undeclared state, or a done ctx.
+func (d *Definition[S, T]) Permitted(ctx context.Context, actor itsm.Actor, subject Subject[S], args any) []T {
+	if subject == nil || ctx.Err() != nil {
+		return nil
+	}
+	n := d.nodes[subject.LifecycleState()]
+	if n == nil {
+		return nil
+	}
+	var permitted []T
+	for _, t := range n.triggers {
+		e := n.out[t]
+		req := Request[S, T]{Actor: actor, Subject: subject, From: e.From, To: e.To, Trigger: t, Args: args}
+		if d.check(ctx, e, req) == nil {
+			permitted = append(permitted, t)
+		}
+	}
+	return permitted
+}
+
+// check runs every policy of e and returns nil, the *itsm.PolicyError gathering every
+// refusal, or the first error that is not a refusal, wrapped.
+func (d *Definition[S, T]) check(ctx context.Context, e *edge[S, T], req Request[S, T]) error {
+	var reasons []itsm.Reason
+	for _, p := range e.policies {
+		err := p(ctx, req)
+		if err == nil {
+			continue
+		}
+		var pe *itsm.PolicyError
+		switch {
+		case errors.As(err, &pe) && len(pe.Reasons) > 0:
+			reasons = append(reasons, pe.Reasons...)
+		case errors.Is(err, itsm.ErrForbidden):
+			reasons = append(reasons, itsm.Reason{Code: "forbidden", Message: err.Error(), Err: err})
+		case errors.Is(err, itsm.ErrInvalid):
+			reasons = append(reasons, itsm.Reason{Code: "invalid", Message: err.Error(), Err: err})
+		default:
+			return fmt.Errorf("lifecycle: %s: policy for %q: %w", d.name(req.Subject), req.Trigger, err)
+		}
+	}
+	if reasons == nil {
+		return nil
+	}
+	return &itsm.PolicyError{Kind: d.kind, ID: idOf(req.Subject), Trigger: string(req.Trigger), Reasons: reasons}
+}
+
+func (d *Definition[S, T]) notAllowed(subject Subject[S], from S, trigger T) error {
+	err := &itsm.TransitionError{Kind: d.kind, ID: idOf(subject), From: string(from), Trigger: string(trigger)}
+	if n := d.nodes[from]; n != nil {
+		for _, t := range n.triggers {
+			err.Permitted = append(err.Permitted, string(t))
+		}
+	}
+	return err
+}
+
+// name names subject in error messages: its kind, and its ID when it has one.
+func (d *Definition[S, T]) name(subject Subject[S]) string {
+	if id := idOf(subject); !id.IsZero() {
+		return string(d.kind) + " " + id.String()
+	}
+	return string(d.kind)
+}
+
+func idOf[S ~string](subject Subject[S]) itsm.ID {
+	if s, ok := subject.(Identified); ok {
+		return s.SubjectID()
+	}
+	return itsm.ID{}
+}

@@ -1,0 +1,299 @@
+package lifecycle_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/lifecycle"
+)
+
+func TestFireMovesTheSubject(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder())
+	k := &ticket{id: itsm.NewID(), state: New}
+	for _, step := range []struct {
+		trigger Trigger
+		to      State
+	}{{Start, Open}, {Note, Open}, {Hold, OnHold}, {Resume, Open}, {Resolve, Resolved}, {Reopen, Open}, {Resolve, Resolved}, {Close, Closed}} {
+		from := k.state
+		tr, err := def.Fire(t.Context(), agent, k, step.trigger, nil)
+		require.NoError(t, err, "%s from %s", step.trigger, from)
+		assert.Equal(t, lifecycle.Transition[State, Trigger]{From: from, To: step.to, Trigger: step.trigger}, tr)
+		assert.Equal(t, step.to, k.state)
+	}
+}
+
+func TestFireRefusesATriggerNotDefinedInTheState(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder())
+	id := itsm.NewID()
+	tests := []struct {
+		name      string
+		state     State
+		trigger   Trigger
+		permitted []string
+	}{
+		{"defined elsewhere", Open, Close, []string{"cancel", "hold", "note", "resolve"}},
+		{"undeclared trigger", New, "explode", []string{"cancel", "start"}},
+		{"final state", Closed, Reopen, nil},
+		{"undeclared state", "limbo", Start, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			k := &ticket{id: id, state: tt.state}
+			before := k.clone()
+			tr, err := def.Fire(t.Context(), agent, k, tt.trigger, nil)
+			require.Error(t, err)
+			assert.Zero(t, tr)
+			assert.ErrorIs(t, err, itsm.ErrTransitionNotAllowed)
+			var te *itsm.TransitionError
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, &itsm.TransitionError{Kind: kindTicket, ID: id, From: string(tt.state), Trigger: string(tt.trigger), Permitted: tt.permitted}, te)
+			assert.Equal(t, before, k)
+		})
+	}
+}
+
+func TestFireWithoutIDLeavesTheErrorIDZero(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder())
+	_, err := def.Fire(t.Context(), agent, &plain{state: New}, Close, nil)
+	var te *itsm.TransitionError
+	require.ErrorAs(t, err, &te)
+	assert.True(t, te.ID.IsZero())
+}
+
+func TestFireChecksTheContextFirst(t *testing.T) {
+	t.Parallel()
+	ran := false
+	def := build(t, ticketBuilder().Policy(func(context.Context, Request) error { ran = true; return nil }))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	k := &ticket{state: New}
+	_, err := def.Fire(ctx, agent, k, Start, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, New, k.state)
+	assert.False(t, ran)
+}
+
+func TestFireRejectsANilSubject(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder())
+	_, err := def.Fire(t.Context(), agent, nil, Start, nil)
+	var ve *itsm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "subject", ve.Field)
+}
+
+func TestFireGathersEveryRefusal(t *testing.T) {
+	t.Parallel()
+	var order []string
+	record := func(name string, err error) lifecycle.Policy[State, Trigger] {
+		return func(context.Context, Request) error { order = append(order, name); return err }
+	}
+	def := build(t, ticketBuilder().
+		TriggerPolicy(Start, record("start: invalid", lifecycle.Invalid("assignee", "is required"))).
+		Policy(record("global: forbidden", fmt.Errorf("wrapped: %w", itsm.ErrForbidden))).
+		TriggerPolicy(Start, record("start: allows", nil)).
+		TriggerPolicy(Start, record("start: two reasons", &itsm.PolicyError{Reasons: []itsm.Reason{
+			{Code: "window", Message: "outside the change window", Err: itsm.ErrForbidden},
+			{Code: "custom", Message: "custom field missing", Err: &itsm.ValidationError{Field: "custom.cost", Problem: "is required"}},
+		}})).
+		TriggerPolicy(Hold, record("hold: never runs", errBoom)))
+	id := itsm.NewID()
+	k := &ticket{id: id, state: New}
+
+	_, err := def.Fire(t.Context(), agent, k, Start, nil)
+
+	assert.Equal(t, []string{"global: forbidden", "start: invalid", "start: allows", "start: two reasons"}, order)
+	var pe *itsm.PolicyError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, kindTicket, pe.Kind)
+	assert.Equal(t, id, pe.ID)
+	assert.Equal(t, "start", pe.Trigger)
+	assert.Equal(t, []string{"forbidden", "invalid", "window", "custom"}, pe.Codes())
+	assert.Equal(t, "wrapped: itsm: forbidden", pe.Reasons[0].Message)
+	assert.Equal(t, "invalid assignee: is required", pe.Reasons[1].Message)
+	assert.ErrorIs(t, err, itsm.ErrForbidden)
+	assert.ErrorIs(t, err, itsm.ErrInvalid)
+	assert.NotErrorIs(t, err, itsm.ErrTransitionNotAllowed)
+	var ve *itsm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "assignee", ve.Field)
+	assert.Equal(t, New, k.state)
+}
+
+func TestFireRefusalMatchesOnlyWhatItsReasonsMatch(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().TriggerPolicy(Start, func(context.Context, Request) error {
+		return lifecycle.Invalid("assignee", "is required")
+	}))
+	_, err := def.Fire(t.Context(), agent, &ticket{state: New}, Start, nil)
+	assert.ErrorIs(t, err, itsm.ErrInvalid)
+	assert.NotErrorIs(t, err, itsm.ErrForbidden)
+}
+
+func TestFireAbortsOnAPolicyFailure(t *testing.T) {
+	t.Parallel()
+	later := false
+	def := build(t, ticketBuilder().
+		Policy(func(context.Context, Request) error { return lifecycle.Forbid("role", "no") }).
+		Policy(func(context.Context, Request) error { return errBoom }).
+		Policy(func(context.Context, Request) error { later = true; return nil }))
+	k := &ticket{state: New}
+	_, err := def.Fire(t.Context(), agent, k, Start, nil)
+	assert.ErrorIs(t, err, errBoom)
+	var pe *itsm.PolicyError
+	assert.False(t, errors.As(err, &pe), "a failing policy is not a refusal")
+	assert.False(t, later)
+	assert.Equal(t, New, k.state)
+}
+
+func TestFireTreatsAnEmptyPolicyErrorAsAFailure(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().Policy(func(context.Context, Request) error { return &itsm.PolicyError{} }))
+	_, err := def.Fire(t.Context(), agent, &ticket{state: New}, Start, nil)
+	require.Error(t, err, "a policy error without reasons must not allow the fire")
+	assert.NotErrorIs(t, err, itsm.ErrForbidden)
+}
+
+func TestPoliciesAndActionsSeeTheRequest(t *testing.T) {
+	t.Parallel()
+	var seen []Request
+	see := func(_ context.Context, req Request) error { seen = append(seen, req); return nil }
+	def := build(t, ticketBuilder().Policy(see).TriggerPolicy(Start, see).Action(Start, func(ctx context.Context, req Request) error {
+		assert.Equal(t, Open, req.Subject.LifecycleState(), "actions run after the state changed")
+		return see(ctx, req)
+	}))
+	k := &ticket{state: New}
+	_, err := def.Fire(t.Context(), agent, k, Start, "args")
+	require.NoError(t, err)
+	want := Request{Actor: agent, Subject: k, From: New, To: Open, Trigger: Start, Args: "args"}
+	assert.Equal(t, []Request{want, want, want}, seen)
+}
+
+func TestFireRunsActionsInOrder(t *testing.T) {
+	t.Parallel()
+	step := func(s string) lifecycle.Action[State, Trigger] {
+		return func(_ context.Context, req Request) error {
+			k := req.Subject.(*ticket)
+			k.log = append(k.log, s)
+			return nil
+		}
+	}
+	def := build(t, ticketBuilder().Action(Resolve, step("one")).Action(Start, step("never")).Action(Resolve, step("two")))
+	k := &ticket{state: Open}
+	_, err := def.Fire(t.Context(), agent, k, Resolve, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"one", "two"}, k.log)
+}
+
+func TestFailedActionRestoresASnapshotter(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().
+		Action(Resolve, func(_ context.Context, req Request) error {
+			k := req.Subject.(*ticket)
+			k.resolution = "fixed"
+			k.log = append(k.log, "resolved")
+			return nil
+		}).
+		Action(Resolve, func(context.Context, Request) error { return errBoom }))
+	id := itsm.NewID()
+	k := &ticket{id: id, state: Open, log: []string{"opened"}}
+	before := k.clone()
+
+	tr, err := def.Fire(t.Context(), agent, k, Resolve, nil)
+
+	assert.Zero(t, tr)
+	assert.ErrorIs(t, err, errBoom)
+	assert.ErrorContains(t, err, "ticket "+id.String())
+	assert.ErrorContains(t, err, `action 2 of "resolve"`)
+	assert.Equal(t, before, k)
+}
+
+func TestFailedActionRestoresTheStateOfAPlainSubject(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().Action(Resolve, func(_ context.Context, req Request) error {
+		req.Subject.(*plain).note = "changed"
+		return errBoom
+	}))
+	p := &plain{state: Open}
+	_, err := def.Fire(t.Context(), agent, p, Resolve, nil)
+	assert.ErrorIs(t, err, errBoom)
+	assert.Equal(t, Open, p.state)
+	assert.Equal(t, "changed", p.note, "without a Snapshotter only the state is restored")
+}
+
+func TestSelfLoopRunsPoliciesAndActions(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().
+		TriggerPolicy(Note, lifecycle.RequireRole[State, Trigger](itsm.RoleAgent)).
+		Action(Note, func(_ context.Context, req Request) error {
+			k := req.Subject.(*ticket)
+			k.log = append(k.log, req.Args.(string))
+			return nil
+		}))
+	k := &ticket{state: Open}
+	tr, err := def.Fire(t.Context(), agent, k, Note, "hello")
+	require.NoError(t, err)
+	assert.Equal(t, lifecycle.Transition[State, Trigger]{From: Open, To: Open, Trigger: Note}, tr)
+	assert.Equal(t, []string{"hello"}, k.log)
+
+	_, err = def.Fire(t.Context(), caller, k, Note, "again")
+	assert.ErrorIs(t, err, itsm.ErrForbidden)
+	assert.Equal(t, []string{"hello"}, k.log)
+}
+
+func TestPermitted(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().
+		Policy(lifecycle.Permissions[State](map[Trigger][]itsm.Role{
+			Start: {itsm.RoleAgent}, Hold: {itsm.RoleAgent}, Resolve: {itsm.RoleAgent},
+			Note: {itsm.RoleAgent, itsm.RoleCaller}, Cancel: {itsm.RoleCaller, itsm.RoleAgent},
+		})).
+		TriggerPolicy(Resolve, lifecycle.Require("resolution", func(req Request) bool { return req.Args == "fixed" })))
+	tests := []struct {
+		name  string
+		actor itsm.Actor
+		state State
+		args  any
+		want  []Trigger
+	}{
+		{"agent, new", agent, New, nil, []Trigger{Cancel, Start}},
+		{"agent, open", agent, Open, nil, []Trigger{Cancel, Hold, Note}},
+		{"agent, open, with resolution", agent, Open, "fixed", []Trigger{Cancel, Hold, Note, Resolve}},
+		{"caller, open", caller, Open, "fixed", []Trigger{Cancel, Note}},
+		{"nobody may close", agent, Resolved, nil, nil},
+		{"final", agent, Closed, nil, nil},
+		{"undeclared state", agent, "limbo", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			k := &ticket{state: tt.state}
+			got := def.Permitted(t.Context(), tt.actor, k, tt.args)
+			assert.Equal(t, tt.want, got)
+			for _, trig := range got {
+				_, err := def.Fire(t.Context(), tt.actor, k.clone(), trig, tt.args)
+				assert.NoError(t, err, "Permitted listed %s", trig)
+			}
+		})
+	}
+}
+
+func TestPermittedWithADoneContextOrNilSubject(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder())
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.Nil(t, def.Permitted(ctx, agent, &ticket{state: New}, nil))
+	assert.Nil(t, def.Permitted(t.Context(), agent, nil, nil))
+	assert.Equal(t, []Trigger{Cancel, Start}, def.Permitted(t.Context(), agent, &ticket{state: New}, nil))
+}

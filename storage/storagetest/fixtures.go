@@ -1,0 +1,112 @@
+package storagetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm"
+)
+
+// base is the time every fixture counts from: a round, zone-free instant.
+var base = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+
+type fixture struct {
+	t         *testing.T
+	repo      incident.Repository
+	precision time.Duration
+	n         int
+}
+
+func newFixture(t *testing.T, newStore func(t *testing.T) Store) *fixture {
+	t.Helper()
+	s := newStore(t)
+	if s.Incidents == nil {
+		t.Skip("storagetest: the adapter has no incident repository")
+	}
+	p := s.TimePrecision
+	if p == 0 {
+		p = time.Microsecond
+	}
+	return &fixture{t: t, repo: s.Incidents, precision: p}
+}
+
+// at returns base + d at the adapter's precision.
+func (f *fixture) at(d time.Duration) time.Time { return base.Add(d).Truncate(f.precision) }
+
+// incident returns a valid version-1 incident of tenant, numbered uniquely.
+func (f *fixture) incident(tenant itsm.Tenant, change func(*incident.Incident)) *incident.Incident {
+	f.n++
+	opened := f.at(time.Duration(f.n) * time.Minute)
+	inc := &incident.Incident{
+		Meta: itsm.Meta{
+			ID: itsm.NewID(), Tenant: tenant, Number: fmt.Sprintf("INC%07d", f.n),
+			Version: 1, CreatedAt: opened, UpdatedAt: opened,
+		},
+		Title:    fmt.Sprintf("incident %d", f.n),
+		Caller:   "caller-1",
+		OpenedBy: "agent-1",
+		Impact:   itsm.ImpactMedium, Urgency: itsm.UrgencyMedium, Priority: itsm.P3,
+		State:    incident.New,
+		OpenedAt: opened,
+	}
+	if change != nil {
+		change(inc)
+	}
+	return inc
+}
+
+// events returns n journal entries for inc's current version.
+func events(inc *incident.Incident, n int, typ itsm.EventType) []itsm.Event {
+	out := make([]itsm.Event, n)
+	for i := range out {
+		out[i] = itsm.Event{
+			ID: itsm.NewID(), Tenant: inc.Tenant, Kind: itsm.KindIncident, EntityID: inc.ID,
+			Version: inc.Version, Index: i, Type: typ, Actor: "agent-1", At: inc.UpdatedAt,
+			Data: json.RawMessage(fmt.Sprintf(`{"title":%q,"n":%d}`, inc.Title, i)),
+		}
+	}
+	return out
+}
+
+// create stores inc with one created event, failing the test on error.
+func (f *fixture) create(inc *incident.Incident) *incident.Incident {
+	f.t.Helper()
+	ev := events(inc, 1, itsm.EventCreated)
+	ev[0].To = string(inc.State)
+	if err := f.repo.Create(f.t.Context(), inc, ev); err != nil {
+		f.t.Fatalf("Create(%s): %v", inc.Number, err)
+	}
+	return inc
+}
+
+// update writes the next version of inc after change, failing the test on error.
+func (f *fixture) update(inc *incident.Incident, change func(*incident.Incident)) *incident.Incident {
+	f.t.Helper()
+	next := inc.Clone()
+	change(next)
+	next.Version = inc.Version + 1
+	next.UpdatedAt = inc.UpdatedAt.Add(time.Second)
+	if err := f.repo.Update(f.t.Context(), next, inc.Version, events(next, 1, itsm.EventUpdated)); err != nil {
+		f.t.Fatalf("Update(%s v%d): %v", inc.Number, inc.Version, err)
+	}
+	return next
+}
+
+// sameJSON reports whether a and b encode identically, and both encodings. JSON
+// comparison checks every field, the zone of every time (UTC encodes as "Z") and the
+// custom fields' values and types.
+func sameJSON(a, b any) (bool, string, string) {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb), string(ja), string(jb)
+}
+
+func (f *fixture) requireSame(what string, want, got any) {
+	f.t.Helper()
+	if ok, w, g := sameJSON(want, got); !ok {
+		f.t.Fatalf("%s differs after the round trip\nwant %s\n got %s", what, w, g)
+	}
+}

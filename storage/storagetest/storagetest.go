@@ -1,0 +1,44 @@
+// Package storagetest is the conformance suite of itsmkit's storage adapters: one
+// function, Run, that checks everything a Repository port promises. The memory and SQL
+// adapters pass it; an integrator's adapter is correct when it passes it too.
+//
+// The suite imports only the standard library and itsmkit, so running it adds no
+// dependency to an adapter's module.
+//
+//	func TestConformance(t *testing.T) {
+//		storagetest.Run(t, func(t *testing.T) storagetest.Store {
+//			s := myadapter.New(freshDatabase(t))
+//			return storagetest.Store{Incidents: s, TimePrecision: time.Microsecond}
+//		})
+//	}
+package storagetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/itsmkit/itsmkit/incident"
+)
+
+// Store is what an adapter hands the suite: one field per practice port. A nil port is
+// not checked (its tests are skipped and say so), which lets an adapter grow one port
+// at a time.
+type Store struct {
+	// Incidents is the adapter's incident.Repository.
+	Incidents incident.Repository
+	// TimePrecision is the precision at which the adapter stores times: the suite
+	// writes times truncated to it and expects them back equal, in UTC. Zero means
+	// time.Microsecond.
+	TimePrecision time.Duration
+}
+
+// Run checks the adapter. newStore is called once per sub-test and must return an
+// empty store that no other sub-test uses (a fresh database, schema or table prefix);
+// sub-tests run in parallel.
+func Run(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Helper()
+	t.Run("Incidents", func(t *testing.T) {
+		t.Parallel()
+		runIncidents(t, newStore)
+	})
+}
