@@ -18,6 +18,7 @@ type fields struct{ b []byte }
 
 func (f *fields) key(k string) {
 	if len(f.b) == 0 {
+		f.b = make([]byte, 0, 256)
 		f.b = append(f.b, '{')
 	} else {
 		f.b = append(f.b, ',')

@@ -91,6 +91,9 @@ func NewService(repo Repository, opts Options) (*Service, error) {
 	if s.authorize == nil {
 		s.authorize = DefaultAuthorizer
 	}
+	if s.matrix.IsZero() {
+		s.matrix = itsm.DefaultPriorityMatrix()
+	}
 	if s.prefix == "" {
 		s.prefix = "INC"
 	}
@@ -548,23 +551,25 @@ func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, chang
 	if ref.Version != 0 && stored.Version != ref.Version {
 		return nil, nil, fmt.Errorf("incident %s: read version %d, stored version is %d: %w", stored.Number, ref.Version, stored.Version, itsm.ErrConflict)
 	}
-	inc := stored.Clone()
+	// The repository handed us a copy of its own: change it in place and keep a
+	// shallow copy of the stored version to describe the change.
+	before, inc := *stored, stored
 	at := s.clock.Now()
 	ev, err := change(inc, at)
 	if err != nil {
 		return nil, nil, err
 	}
-	inc.Version = stored.Version + 1
+	inc.Version = before.Version + 1
 	inc.UpdatedAt = at
 	full := s.event(actor, inc, 0, ev.Type)
 	full.From, full.To, full.Trigger, full.Reason = ev.From, ev.To, ev.Trigger, ev.Reason
 	full.Data = ev.Data
 	if full.Data == nil {
-		full.Data = changes(stored, inc)
+		full.Data = changes(&before, inc)
 	}
 	events := []itsm.Event{full}
-	if err := s.repo.Update(ctx, inc, stored.Version, events); err != nil {
-		return nil, nil, fmt.Errorf("incident %s: %w", stored.Number, err)
+	if err := s.repo.Update(ctx, inc, before.Version, events); err != nil {
+		return nil, nil, fmt.Errorf("incident %s: %w", inc.Number, err)
 	}
 	s.log.DebugContext(ctx, "incident updated", "tenant", inc.Tenant, "number", inc.Number, "type", full.Type, "trigger", full.Trigger, "version", inc.Version)
 	return inc, events, nil

@@ -61,7 +61,8 @@ func (a Actor) Validate() error {
 		return err
 	}
 	for i, r := range a.Roles {
-		if err := validateKey(fmt.Sprintf("actor.roles[%d]", i), string(r)); err != nil {
+		if err := validateKey("actor.roles", string(r)); err != nil {
+			err.(*ValidationError).Field = fmt.Sprintf("actor.roles[%d]", i)
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package itsm
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Impact measures how widely an issue affects the business. Lower values are wider.
@@ -239,7 +240,11 @@ func NewPriorityMatrix(impacts []Impact, urgencies []Urgency, rows [][]Priority)
 //	high              P1    P2      P3
 //	medium            P2    P3      P4
 //	low               P3    P4      P5
-func DefaultPriorityMatrix() PriorityMatrix {
+func DefaultPriorityMatrix() PriorityMatrix { return defaultMatrix() }
+
+// defaultMatrix builds the default matrix once; matrices are immutable, so sharing it
+// is safe.
+var defaultMatrix = sync.OnceValue(func() PriorityMatrix {
 	m, err := NewPriorityMatrix(
 		[]Impact{ImpactHigh, ImpactMedium, ImpactLow},
 		[]Urgency{UrgencyHigh, UrgencyMedium, UrgencyLow},
@@ -249,7 +254,7 @@ func DefaultPriorityMatrix() PriorityMatrix {
 		panic(err) // a constant table: unreachable unless this file is edited wrongly
 	}
 	return m
-}
+})
 
 // ITopPriorityMatrix is iTop's user-request matrix: three impacts (a department →
 // high, a service → medium, a person → low) by four urgencies give four priorities
@@ -287,6 +292,9 @@ func (m PriorityMatrix) Priority(i Impact, u Urgency) (Priority, error) {
 	}
 	return p, nil
 }
+
+// IsZero reports whether m is the zero value, which behaves as the default matrix.
+func (m PriorityMatrix) IsZero() bool { return m.cells == nil }
 
 // Impacts returns the impact levels of the matrix, in row order.
 func (m PriorityMatrix) Impacts() []Impact {

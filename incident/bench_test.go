@@ -1,0 +1,133 @@
+package incident_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/qmuntal/stateless"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/storage/memory"
+)
+
+// bareRecord is what the baseline stores: the fields a hand-rolled implementation
+// would keep, with the state next to them.
+type bareRecord struct {
+	id                     itsm.ID
+	state                  incident.State
+	title, group, assignee string
+	holdReason             incident.HoldReason
+	code                   incident.ResolutionCode
+	notes                  string
+	version                int64
+}
+
+type bareKey struct{}
+
+// bareMachine is bare stateless on one shared, configured-once machine whose external
+// storage reads the record from the context: the baseline of PERF.md.
+func bareMachine() *stateless.StateMachine {
+	sm := stateless.NewStateMachineWithExternalStorage(
+		func(ctx context.Context) (stateless.State, error) { return ctx.Value(bareKey{}).(*bareRecord).state, nil },
+		func(ctx context.Context, s stateless.State) error {
+			ctx.Value(bareKey{}).(*bareRecord).state = s.(incident.State)
+			return nil
+		},
+		stateless.FiringImmediate)
+	for _, tr := range incident.DefaultLifecycle().Transitions() {
+		sm.Configure(tr.From).Permit(tr.Trigger, tr.To)
+	}
+	return sm
+}
+
+// BenchmarkIncidentLife runs a full incident life (open, assign, hold, resume,
+// resolve, close) through incident.Service on the memory store, and the same fires on
+// bare stateless with a map as store, interleaved in one run. It reports the ratio of
+// the two as x-stateless-map (goal ≤ 2.0).
+func BenchmarkIncidentLife(b *testing.B) {
+	ctx := context.Background()
+	actor := itsm.Actor{ID: "ana", Tenant: "bench", Roles: []itsm.Role{itsm.RoleAgent}}
+	svc, err := incident.NewService(memory.New(), incident.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sm := bareMachine()
+	bareStore := map[itsm.ID]bareRecord{}
+
+	serviceLife := func() {
+		inc, err := svc.Open(ctx, actor, incident.OpenInput{Title: "VPN down"})
+		if err == nil {
+			inc, err = svc.Assign(ctx, actor, inc.Ref(), "Network", "ana")
+		}
+		if err == nil {
+			inc, err = svc.Hold(ctx, actor, inc.Ref(), incident.AwaitingVendor)
+		}
+		if err == nil {
+			inc, err = svc.Resume(ctx, actor, inc.Ref())
+		}
+		if err == nil {
+			inc, err = svc.Resolve(ctx, actor, inc.Ref(), incident.SolvedPermanently, "fixed")
+		}
+		if err == nil {
+			_, err = svc.Close(ctx, actor, inc.Ref())
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	bareLife := func() {
+		rec := &bareRecord{id: itsm.NewID(), state: incident.New, title: "VPN down", version: 1}
+		bareStore[rec.id] = *rec
+		rctx := context.WithValue(ctx, bareKey{}, rec)
+		steps := []struct {
+			t     incident.Trigger
+			apply func()
+		}{
+			{incident.TriggerAssign, func() { rec.group, rec.assignee = "Network", "ana" }},
+			{incident.TriggerHold, func() { rec.holdReason = incident.AwaitingVendor }},
+			{incident.TriggerResume, func() { rec.holdReason = "" }},
+			{incident.TriggerResolve, func() { rec.code, rec.notes = incident.SolvedPermanently, "fixed" }},
+			{incident.TriggerClose, func() {}},
+		}
+		for _, s := range steps {
+			if err := sm.FireCtx(rctx, s.t); err != nil {
+				b.Fatal(err)
+			}
+			s.apply()
+			rec.version++
+			bareStore[rec.id] = *rec
+		}
+	}
+
+	b.ReportAllocs()
+	var service, bare time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		serviceLife()
+		t1 := time.Now()
+		bareLife()
+		service += t1.Sub(t0)
+		bare += time.Since(t1)
+	}
+	b.ReportMetric(float64(service.Nanoseconds())/float64(b.N), "service-ns/life")
+	b.ReportMetric(float64(bare.Nanoseconds())/float64(b.N), "bare-ns/life")
+	b.ReportMetric(float64(service)/float64(bare), "x-stateless-map")
+}
+
+// BenchmarkIncidentLifeAllocs measures the service alone, for its allocation count.
+func BenchmarkIncidentLifeAllocs(b *testing.B) {
+	ctx := context.Background()
+	actor := itsm.Actor{ID: "ana", Tenant: "bench", Roles: []itsm.Role{itsm.RoleAgent}}
+	svc, _ := incident.NewService(memory.New(), incident.Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		inc, _ := svc.Open(ctx, actor, incident.OpenInput{Title: "VPN down"})
+		inc, _ = svc.Assign(ctx, actor, inc.Ref(), "Network", "ana")
+		inc, _ = svc.Hold(ctx, actor, inc.Ref(), incident.AwaitingVendor)
+		inc, _ = svc.Resume(ctx, actor, inc.Ref())
+		inc, _ = svc.Resolve(ctx, actor, inc.Ref(), incident.SolvedPermanently, "fixed")
+		_, _ = svc.Close(ctx, actor, inc.Ref())
+	}
+}

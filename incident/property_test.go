@@ -1,0 +1,115 @@
+package incident_test
+
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/itsmtest"
+	"github.com/itsmkit/itsmkit/storage/memory"
+)
+
+// TestServiceMatchesModel drives random operations by random actors with random
+// (sometimes invalid) input, and checks every result against a reference model: the
+// lifecycle's transition table, the input rules and the default authorizer. A refused
+// operation changes neither the record nor the journal.
+func TestServiceMatchesModel(t *testing.T) {
+	t.Parallel()
+	rapid.Check(t, func(rt *rapid.T) {
+		opts := incident.LifecycleOptions{
+			ResolveFromNew: rapid.Bool().Draw(rt, "resolveFromNew"),
+			ReopenClosed:   rapid.Bool().Draw(rt, "reopenClosed"),
+		}
+		def, err := incident.NewLifecycle(opts)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		store := memory.New()
+		svc, err := incident.NewService(store, incident.Options{Lifecycle: def})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		ctx := t.Context()
+		inc, err := svc.Open(ctx, itsmtest.Agent, incident.OpenInput{Title: "model", Caller: itsmtest.Caller.ID})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		state, version, reopens := incident.New, int64(1), 0
+
+		for step := range rapid.IntRange(1, 40).Draw(rt, "steps") {
+			actor := rapid.SampledFrom([]itsm.Actor{itsmtest.Agent, itsmtest.Caller, itsmtest.Manager}).Draw(rt, "actor")
+			trigger := rapid.SampledFrom([]incident.Trigger{
+				incident.TriggerAssign, incident.TriggerStart, incident.TriggerHold, incident.TriggerResume,
+				incident.TriggerResolve, incident.TriggerReopen, incident.TriggerClose, incident.TriggerCancel,
+			}).Draw(rt, "trigger")
+			validInput := rapid.Bool().Draw(rt, "validInput")
+			ref := incident.Ref{ID: inc.ID, Version: version}
+
+			var got *incident.Incident
+			switch trigger {
+			case incident.TriggerAssign:
+				group := ""
+				if validInput {
+					group = "Service Desk"
+				}
+				got, err = svc.Assign(ctx, actor, ref, group, "")
+			case incident.TriggerStart:
+				got, err = svc.Start(ctx, actor, ref)
+			case incident.TriggerHold:
+				reason := incident.HoldReason("")
+				if validInput {
+					reason = incident.AwaitingCaller
+				}
+				got, err = svc.Hold(ctx, actor, ref, reason)
+			case incident.TriggerResume:
+				got, err = svc.Resume(ctx, actor, ref)
+			case incident.TriggerResolve:
+				code := incident.ResolutionCode("")
+				if validInput {
+					code = incident.SolvedRemotely
+				}
+				got, err = svc.Resolve(ctx, actor, ref, code, "notes")
+			case incident.TriggerReopen:
+				got, err = svc.Reopen(ctx, actor, ref, "")
+			case incident.TriggerClose:
+				got, err = svc.Close(ctx, actor, ref)
+			case incident.TriggerCancel:
+				got, err = svc.Cancel(ctx, actor, ref, "")
+			}
+
+			target, defined := def.Target(state, trigger)
+			needsInput := trigger == incident.TriggerHold || trigger == incident.TriggerResolve || trigger == incident.TriggerAssign
+			authorized := actor.ID != itsmtest.Caller.ID || trigger == incident.TriggerReopen
+			// Assigning an incident already worked is an update, not a transition.
+			reassign := trigger == incident.TriggerAssign && state.IsOpen() && !defined
+			want := (defined || reassign) && (validInput || !needsInput) && authorized
+
+			if want != (err == nil) {
+				rt.Fatalf("step %d: %s by %s in %s (input valid %v): err = %v, want success %v", step, trigger, actor.ID, state, validInput, err, want)
+			}
+			if err != nil {
+				stored, gerr := store.Get(ctx, inc.Tenant, inc.ID)
+				if gerr != nil || stored.Version != version || stored.State != state {
+					rt.Fatalf("step %d: refused %s changed the record: %+v, %v", step, trigger, stored, gerr)
+				}
+				continue
+			}
+			version++
+			if !reassign {
+				state = target
+			}
+			if trigger == incident.TriggerReopen {
+				reopens++
+			}
+			if got.State != state || got.Version != version || got.ReopenCount != reopens {
+				rt.Fatalf("step %d: after %s got %s v%d reopens %d, want %s v%d reopens %d", step, trigger, got.State, got.Version, got.ReopenCount, state, version, reopens)
+			}
+		}
+		journal, err := store.Events(ctx, inc.Tenant, inc.ID)
+		if err != nil || int64(len(journal)) != version {
+			rt.Fatalf("journal has %d entries for version %d (%v)", len(journal), version, err)
+		}
+	})
+}

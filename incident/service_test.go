@@ -1,0 +1,506 @@
+package incident_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/itsmtest"
+	"github.com/itsmkit/itsmkit/storage/memory"
+)
+
+var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) // a Monday
+
+type harness struct {
+	svc   *incident.Service
+	store *memory.Store
+	clock *itsmtest.Clock
+}
+
+func newHarness(t *testing.T, opts incident.Options) harness {
+	t.Helper()
+	h := harness{store: memory.New(), clock: itsmtest.NewClock(start)}
+	if opts.Clock == nil {
+		opts.Clock = h.clock
+	}
+	svc, err := incident.NewService(h.store, opts)
+	require.NoError(t, err)
+	h.svc = svc
+	return h
+}
+
+func TestFullLifeIsJournaled(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx, agent := t.Context(), itsmtest.Agent
+
+	inc, err := h.svc.Open(ctx, agent, incident.OpenInput{Title: "VPN down", Caller: "bob", Impact: itsm.ImpactHigh, Urgency: itsm.UrgencyHigh})
+	require.NoError(t, err)
+	assert.Equal(t, "INC0000001", inc.Number)
+	assert.Equal(t, itsm.P1, inc.Priority)
+	assert.Equal(t, incident.New, inc.State)
+	assert.Equal(t, int64(1), inc.Version)
+
+	h.clock.Advance(10 * time.Minute)
+	inc, err = h.svc.Assign(ctx, agent, inc.Ref(), "Network", "ana")
+	require.NoError(t, err)
+	assert.Equal(t, incident.InProgress, inc.State)
+	assert.Equal(t, start.Add(10*time.Minute), inc.FirstAssignedAt)
+
+	inc, err = h.svc.Hold(ctx, agent, inc.Ref(), incident.AwaitingVendor)
+	require.NoError(t, err)
+	assert.Equal(t, incident.AwaitingVendor, inc.OnHoldReason)
+	inc, err = h.svc.Resume(ctx, agent, inc.Ref())
+	require.NoError(t, err)
+	assert.Empty(t, inc.OnHoldReason)
+
+	h.clock.Advance(time.Hour)
+	inc, err = h.svc.Resolve(ctx, agent, inc.Ref(), incident.SolvedPermanently, "replaced the router")
+	require.NoError(t, err)
+	assert.Equal(t, start.Add(70*time.Minute), inc.ResolvedAt)
+	inc, err = h.svc.Close(ctx, agent, inc.Ref())
+	require.NoError(t, err)
+	assert.Equal(t, incident.Closed, inc.State)
+	assert.Equal(t, int64(6), inc.Version)
+
+	journal, err := h.svc.History(ctx, agent, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"new→in_progress", "in_progress→on_hold", "on_hold→in_progress", "in_progress→resolved", "resolved→closed"}, itsmtest.Transitions(journal))
+	for i, e := range journal {
+		assert.Equal(t, int64(i+1), e.Version, "entry %d", i)
+		assert.Equal(t, inc.ID, e.EntityID)
+		assert.Equal(t, agent.ID, e.Actor)
+	}
+	assert.Equal(t, itsm.EventCreated, journal[0].Type)
+	assert.JSONEq(t, `{"assignment_group":"Network","assigned_to":"ana","first_assigned_at":"2026-03-02T09:10:00Z","acknowledged_at":"2026-03-02T09:10:00Z"}`, string(journal[1].Data))
+	assert.Equal(t, "awaiting_vendor", journal[2].Reason)
+}
+
+func TestRefusals(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	tests := []struct {
+		name     string
+		state    incident.State
+		do       func(inc *incident.Incident) error
+		sentinel error
+		codes    []string
+		field    string
+	}{
+		{"close a new incident", incident.New, func(inc *incident.Incident) error {
+			_, err := h.svc.Close(ctx, itsmtest.Agent, inc.Ref())
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"hold without a reason", incident.InProgress, func(inc *incident.Incident) error {
+			_, err := h.svc.Hold(ctx, itsmtest.Agent, inc.Ref(), "")
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "on_hold_reason"},
+		{"hold with an unknown reason", incident.InProgress, func(inc *incident.Incident) error {
+			_, err := h.svc.Hold(ctx, itsmtest.Agent, inc.Ref(), "awaiting_godot")
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "on_hold_reason"},
+		{"resolve without code", incident.InProgress, func(inc *incident.Incident) error {
+			_, err := h.svc.Resolve(ctx, itsmtest.Agent, inc.Ref(), "", "notes")
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "resolution_code"},
+		{"resolve without notes", incident.InProgress, func(inc *incident.Incident) error {
+			_, err := h.svc.Resolve(ctx, itsmtest.Agent, inc.Ref(), incident.SolvedRemotely, "")
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "resolution_notes"},
+		{"a caller resolves", incident.InProgress, func(inc *incident.Incident) error {
+			_, err := h.svc.Resolve(ctx, itsmtest.Caller, inc.Ref(), incident.SolvedRemotely, "done")
+			return err
+		}, itsm.ErrForbidden, []string{"forbidden"}, ""},
+		{"an agent overrides priority", incident.InProgress, func(inc *incident.Incident) error {
+			_, err := h.svc.OverridePriority(ctx, itsmtest.Agent, inc.Ref(), itsm.P1, "CEO")
+			return err
+		}, itsm.ErrForbidden, []string{"forbidden"}, ""},
+		{"a caller writes a work note", incident.New, func(inc *incident.Incident) error {
+			_, err := h.svc.Comment(ctx, itsmtest.Caller, inc.Ref(), "psst", incident.WorkNote)
+			return err
+		}, itsm.ErrForbidden, []string{"forbidden"}, ""},
+		{"update a closed incident", incident.Closed, func(inc *incident.Incident) error {
+			_, err := h.svc.SetImpactUrgency(ctx, itsmtest.Agent, inc.Ref(), itsm.ImpactHigh, itsm.UrgencyHigh)
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"assign a resolved incident", incident.Resolved, func(inc *incident.Incident) error {
+			_, err := h.svc.Assign(ctx, itsmtest.Agent, inc.Ref(), "Network", "")
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"stale version", incident.InProgress, func(inc *incident.Incident) error {
+			ref := inc.Ref()
+			ref.Version--
+			_, err := h.svc.Hold(ctx, itsmtest.Agent, ref, incident.AwaitingCaller)
+			return err
+		}, itsm.ErrConflict, nil, ""},
+		{"another tenant's incident", incident.New, func(inc *incident.Incident) error {
+			other := itsm.Actor{ID: "eve", Tenant: "other", Roles: []itsm.Role{itsm.RoleManager}}
+			_, err := h.svc.Start(ctx, other, inc.Ref())
+			return err
+		}, itsm.ErrNotFound, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc := itsmtest.IncidentIn(t, h.svc, tt.state)
+			before, err := h.store.Events(ctx, inc.Tenant, inc.ID)
+			require.NoError(t, err)
+
+			err = tt.do(inc)
+			itsmtest.RequireRefused(t, err, tt.sentinel, tt.codes...)
+			if tt.field != "" {
+				itsmtest.RequireInvalidField(t, err, tt.field)
+			}
+			after, err := h.store.Events(ctx, inc.Tenant, inc.ID)
+			require.NoError(t, err)
+			assert.Len(t, after, len(before), "a refused operation must not write")
+			stored, err := h.store.Get(ctx, inc.Tenant, inc.ID)
+			require.NoError(t, err)
+			assert.Equal(t, inc, stored, "a refused operation must not change the record")
+		})
+	}
+}
+
+func TestRefusalListsEveryReason(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+	stranger := itsm.Actor{ID: "stranger", Tenant: itsmtest.Tenant, Roles: []itsm.Role{itsm.RoleCaller}}
+
+	_, err := h.svc.Resolve(t.Context(), stranger, inc.Ref(), "", "")
+
+	var pe *itsm.PolicyError
+	require.ErrorAs(t, err, &pe)
+	assert.ElementsMatch(t, []string{"invalid", "invalid", "forbidden"}, pe.Codes())
+	assert.ErrorIs(t, err, itsm.ErrForbidden)
+	assert.ErrorIs(t, err, itsm.ErrInvalid)
+}
+
+func TestCallerPermissions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx, caller := t.Context(), itsmtest.Caller
+
+	own, err := h.svc.Open(ctx, caller, incident.OpenInput{Title: "My laptop is slow"})
+	require.NoError(t, err)
+	assert.Equal(t, caller.ID, own.Caller)
+	_, err = h.svc.Open(ctx, caller, incident.OpenInput{Title: "for someone else", Caller: "mallory"})
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+
+	_, err = h.svc.Comment(ctx, caller, own.Ref(), "any news?", incident.Public)
+	require.NoError(t, err)
+	theirs := itsmtest.OpenIncident(t, h.svc, func(in *incident.OpenInput) { in.Caller = "mallory" })
+	_, err = h.svc.Get(ctx, caller, theirs.ID)
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+
+	resolved := itsmtest.IncidentIn(t, h.svc, incident.Resolved) // opened for itsmtest.Caller
+	reopened, err := h.svc.Reopen(ctx, caller, resolved.Ref(), "still broken")
+	require.NoError(t, err)
+	assert.Equal(t, incident.InProgress, reopened.State)
+	assert.Equal(t, 1, reopened.ReopenCount)
+	assert.Empty(t, reopened.ResolutionCode)
+	assert.True(t, reopened.ResolvedAt.IsZero())
+
+	mine, _, err := h.svc.List(ctx, caller, incident.Filter{Caller: caller.ID}, incident.Page{})
+	require.NoError(t, err)
+	for _, inc := range mine {
+		assert.Equal(t, caller.ID, inc.Caller)
+	}
+	_, _, err = h.svc.List(ctx, caller, incident.Filter{}, incident.Page{})
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+}
+
+func TestReassignmentCount(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx, agent := t.Context(), itsmtest.Agent
+	inc := itsmtest.OpenIncident(t, h.svc, nil)
+	steps := []struct {
+		group, assignee string
+		want            int
+	}{
+		{"Service Desk", "", 0}, // first assignment
+		{"Service Desk", "ana", 1},
+		{"", "ana", 1}, // nothing changes: group kept, same assignee
+		{"Network", "bo", 2},
+		{"Network", "", 3},
+	}
+	for _, s := range steps {
+		var err error
+		inc, err = h.svc.Assign(ctx, agent, inc.Ref(), s.group, s.assignee)
+		require.NoError(t, err)
+		assert.Equal(t, s.want, inc.ReassignmentCount, "after assigning %q/%q", s.group, s.assignee)
+	}
+	assert.Equal(t, incident.InProgress, inc.State)
+	_, err := h.svc.Assign(ctx, agent, inc.Ref(), "", "")
+	itsmtest.RequireInvalidField(t, err, "assignment_group")
+}
+
+func TestPriorityIsDerivedAndJournaled(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{Matrix: itsm.ITopPriorityMatrix()})
+	ctx := t.Context()
+	inc := itsmtest.OpenIncident(t, h.svc, func(in *incident.OpenInput) { in.Impact, in.Urgency = itsm.ImpactLow, itsm.UrgencyCritical })
+	assert.Equal(t, itsm.P2, inc.Priority)
+
+	inc, err := h.svc.SetImpactUrgency(ctx, itsmtest.Agent, inc.Ref(), itsm.ImpactHigh, itsm.UrgencyCritical)
+	require.NoError(t, err)
+	assert.Equal(t, itsm.P1, inc.Priority)
+	inc, err = h.svc.OverridePriority(ctx, itsmtest.Manager, inc.Ref(), itsm.P4, "the customer agreed to wait")
+	require.NoError(t, err)
+	assert.Equal(t, itsm.P4, inc.Priority)
+	assert.Equal(t, "the customer agreed to wait", inc.PriorityOverride)
+	inc, err = h.svc.SetImpactUrgency(ctx, itsmtest.Agent, inc.Ref(), itsm.ImpactMedium, itsm.UrgencyLow)
+	require.NoError(t, err)
+	assert.Equal(t, itsm.P4, inc.Priority)
+	assert.Empty(t, inc.PriorityOverride, "a new assessment replaces the override")
+
+	journal, err := h.svc.History(ctx, itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	require.Len(t, journal, 4)
+	assert.JSONEq(t, `{"impact":"high","priority":"P1"}`, string(journal[1].Data))
+	assert.JSONEq(t, `{"priority":"P4","priority_override":"the customer agreed to wait"}`, string(journal[2].Data))
+
+	_, err = h.svc.SetImpactUrgency(ctx, itsmtest.Agent, inc.Ref(), itsm.ImpactHigh, 9)
+	itsmtest.RequireInvalidField(t, err, "urgency")
+}
+
+func TestOpenRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	tests := []struct {
+		name  string
+		in    incident.OpenInput
+		field string
+	}{
+		{"empty title", incident.OpenInput{}, "title"},
+		{"blank title", incident.OpenInput{Title: "  \t "}, "title"},
+		{"1 MB title", incident.OpenInput{Title: strings.Repeat("x", 1<<20)}, "title"},
+		{"invalid UTF-8", incident.OpenInput{Title: "bad \xff byte"}, "title"},
+		{"NUL byte", incident.OpenInput{Title: "nul\x00byte"}, "title"},
+		{"NUL in description", incident.OpenInput{Title: "ok", Description: "a\x00b"}, "description"},
+		{"newline in title", incident.OpenInput{Title: "two\nlines"}, "title"},
+		{"unknown channel", incident.OpenInput{Title: "ok", Channel: "pigeon"}, "channel"},
+		{"unknown impact", incident.OpenInput{Title: "ok", Impact: 7}, "impact"},
+		{"urgency outside the matrix", incident.OpenInput{Title: "ok", Urgency: itsm.UrgencyCritical}, "urgency"},
+		{"custom field not JSON", incident.OpenInput{Title: "ok", Custom: map[string]any{"f": func() {}}}, "custom"},
+		{"custom field too large", incident.OpenInput{Title: "ok", Custom: map[string]any{"blob": strings.Repeat("x", incident.MaxCustomFieldsBytes)}}, "custom"},
+		{"custom key empty", incident.OpenInput{Title: "ok", Custom: map[string]any{"": 1}}, "custom"},
+		{"long caller", incident.OpenInput{Title: "ok", Caller: strings.Repeat("c", 500)}, "caller"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := h.svc.Open(ctx, itsmtest.Agent, tt.in)
+			itsmtest.RequireInvalidField(t, err, tt.field)
+		})
+	}
+	_, err := h.svc.Open(ctx, itsm.Actor{ID: "x"}, incident.OpenInput{Title: "no tenant"})
+	itsmtest.RequireInvalidField(t, err, "actor.tenant")
+	_, err = h.svc.Open(ctx, itsmtest.Agent, incident.OpenInput{Title: "child", Parent: itsm.NewID()})
+	assert.ErrorIs(t, err, itsm.ErrNotFound)
+
+	all, _, err := h.svc.List(ctx, itsmtest.Agent, incident.Filter{}, incident.Page{})
+	require.NoError(t, err)
+	assert.Empty(t, all, "bad input must store nothing")
+}
+
+func TestCustomFieldsRoundTripAsJSON(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	inc := itsmtest.OpenIncident(t, h.svc, func(in *incident.OpenInput) {
+		in.Custom = map[string]any{"cost": 12, "tags": []string{"a", "b"}, "vip": true}
+	})
+	got, err := h.svc.Get(t.Context(), itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"cost": 12.0, "tags": []any{"a", "b"}, "vip": true}, got.Custom)
+}
+
+func TestIdempotencyKeyReturnsTheFirstIncident(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	in := incident.OpenInput{Title: "disk full on db-7", Channel: incident.ChannelMonitoring, IdempotencyKey: "alert-991"}
+
+	const callers = 8
+	got := make([]*incident.Incident, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			inc, err := h.svc.Open(ctx, itsmtest.System, in)
+			assert.NoError(t, err)
+			got[i] = inc
+		})
+	}
+	wg.Wait()
+	for _, inc := range got {
+		require.NotNil(t, inc)
+		assert.Equal(t, got[0].ID, inc.ID)
+	}
+	all, _, err := h.svc.List(ctx, itsmtest.Agent, incident.Filter{}, incident.Page{})
+	require.NoError(t, err)
+	assert.Len(t, all, 1)
+}
+
+func TestVersionZeroReadsAndRetries(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+	const writers = 3 // at most autoRetries writers can all succeed
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			_, err := h.svc.Comment(t.Context(), itsmtest.Agent, incident.Ref{ID: inc.ID}, "+1", incident.WorkNote)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	got, err := h.svc.Get(t.Context(), itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, inc.Version+writers, got.Version)
+}
+
+func TestCloseResolved(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	old := itsmtest.IncidentIn(t, h.svc, incident.Resolved)
+	h.clock.Advance(3 * 24 * time.Hour)
+	recent := itsmtest.IncidentIn(t, h.svc, incident.Resolved)
+	open := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+	h.clock.Advance(2*24*time.Hour + time.Minute)
+
+	closed, err := h.svc.CloseResolved(ctx, itsmtest.System, 0)
+	require.NoError(t, err)
+	require.Len(t, closed, 1)
+	assert.Equal(t, old.ID, closed[0].ID)
+	assert.Equal(t, incident.Closed, closed[0].State)
+	for _, inc := range []*incident.Incident{recent, open} {
+		got, err := h.svc.Get(ctx, itsmtest.Agent, inc.ID)
+		require.NoError(t, err)
+		assert.Equal(t, inc.State, got.State, inc.Number)
+	}
+	again, err := h.svc.CloseResolved(ctx, itsmtest.System, 0)
+	require.NoError(t, err)
+	assert.Empty(t, again)
+	_, err = h.svc.CloseResolved(ctx, itsmtest.Caller, 0)
+	require.NoError(t, err, "refusals are skipped, not returned")
+	_, err = h.svc.CloseResolved(ctx, itsmtest.System, -time.Hour)
+	itsmtest.RequireInvalidField(t, err, "older_than")
+}
+
+func TestCloseResolvedFromManyProcessesClosesEachOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	const n = 120 // more than one page
+	for range n {
+		itsmtest.IncidentIn(t, h.svc, incident.Resolved)
+	}
+	h.clock.Advance(6 * 24 * time.Hour)
+
+	const processes = 4
+	var wg sync.WaitGroup
+	counts := make([]int, processes)
+	for p := range processes {
+		// Each "process" has its own service on the shared store.
+		svc, err := incident.NewService(h.store, incident.Options{Clock: h.clock})
+		require.NoError(t, err)
+		wg.Go(func() {
+			closed, err := svc.CloseResolved(t.Context(), itsmtest.System, 0)
+			assert.NoError(t, err)
+			counts[p] = len(closed)
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	assert.Equal(t, n, total, "every incident closed exactly once across processes: %v", counts)
+	all, _, err := h.svc.List(t.Context(), itsmtest.Agent, incident.Filter{States: []incident.State{incident.Closed}}, incident.Page{Limit: incident.MaxLimit})
+	require.NoError(t, err)
+	assert.Len(t, all, n)
+	for _, inc := range all {
+		assert.Equal(t, int64(4), inc.Version, "%s closed more than once", inc.Number)
+	}
+}
+
+func TestAfterCommitHooks(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []itsm.EventType
+	h := newHarness(t, incident.Options{AfterCommit: []incident.Hook{func(_ context.Context, events []itsm.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range events {
+			seen = append(seen, e.Type)
+		}
+	}}})
+	inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+	_, err := h.svc.Close(t.Context(), itsmtest.Agent, inc.Ref())
+	require.Error(t, err)
+	assert.Equal(t, []itsm.EventType{itsm.EventCreated, itsm.EventTransitioned}, seen, "hooks see committed writes only")
+}
+
+func TestLifecycleOptions(t *testing.T) {
+	t.Parallel()
+	def, err := incident.NewLifecycle(incident.LifecycleOptions{ResolveFromNew: true, ReopenClosed: true})
+	require.NoError(t, err)
+	h := newHarness(t, incident.Options{Lifecycle: def})
+	ctx := t.Context()
+
+	inc := itsmtest.OpenIncident(t, h.svc, nil)
+	inc, err = h.svc.Resolve(ctx, itsmtest.Agent, inc.Ref(), incident.SolvedRemotely, "first contact")
+	require.NoError(t, err)
+	inc, err = h.svc.Close(ctx, itsmtest.Agent, inc.Ref())
+	require.NoError(t, err)
+	inc, err = h.svc.Reopen(ctx, itsmtest.Agent, inc.Ref(), "it came back")
+	require.NoError(t, err)
+	assert.Equal(t, incident.InProgress, inc.State)
+	assert.True(t, inc.ClosedAt.IsZero())
+
+	strict := newHarness(t, incident.Options{})
+	closed := itsmtest.IncidentIn(t, strict.svc, incident.Closed)
+	_, err = strict.svc.Reopen(ctx, itsmtest.Agent, closed.Ref(), "")
+	itsmtest.RequireRefused(t, err, itsm.ErrTransitionNotAllowed)
+	fresh := itsmtest.OpenIncident(t, strict.svc, nil)
+	_, err = strict.svc.Resolve(ctx, itsmtest.Agent, fresh.Ref(), incident.SolvedRemotely, "x")
+	itsmtest.RequireRefused(t, err, itsm.ErrTransitionNotAllowed)
+}
+
+func TestCustomAuthorizer(t *testing.T) {
+	t.Parallel()
+	onlyNetwork := func(_ context.Context, actor itsm.Actor, op incident.Operation, inc *incident.Incident) error {
+		if op == incident.Operation(incident.TriggerResolve) && inc.AssignmentGroup != "Network" {
+			return incident.Forbidden(actor, op)
+		}
+		return nil
+	}
+	h := newHarness(t, incident.Options{Authorize: onlyNetwork})
+	inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress) // assigned to Service Desk
+	_, err := h.svc.Resolve(t.Context(), itsmtest.Caller, inc.Ref(), incident.SolvedRemotely, "x")
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden, "forbidden")
+}
+
+func TestNewServiceRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	_, err := incident.NewService(nil, incident.Options{})
+	assert.ErrorIs(t, err, itsm.ErrInvalid)
+	_, err = incident.NewService(memory.New(), incident.Options{Lifecycle: nil})
+	assert.NoError(t, err)
+}
+
+func TestTxNeedsATransactionalRepository(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	_, err := h.svc.Tx(nil)
+	assert.True(t, errors.Is(err, itsm.ErrInvalid), "memory cannot join a SQL transaction: %v", err)
+}
