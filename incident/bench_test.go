@@ -30,7 +30,9 @@ type bareKey struct{}
 // storage reads the record from the context: the baseline of PERF.md.
 func bareMachine() *stateless.StateMachine {
 	sm := stateless.NewStateMachineWithExternalStorage(
-		func(ctx context.Context) (stateless.State, error) { return ctx.Value(bareKey{}).(*bareRecord).state, nil },
+		func(ctx context.Context) (stateless.State, error) {
+			return ctx.Value(bareKey{}).(*bareRecord).state, nil
+		},
 		func(ctx context.Context, s stateless.State) error {
 			ctx.Value(bareKey{}).(*bareRecord).state = s.(incident.State)
 			return nil

@@ -13,10 +13,10 @@ import (
 // Limits on what an incident may hold. Larger input is refused with [itsm.ErrInvalid]
 // before it reaches storage.
 const (
-	MaxTitleLength       = 256       // bytes
-	MaxTextLength        = 64 << 10  // description, notes, comments, reasons: bytes
-	MaxReferenceLength   = 128       // caller, group, assignee, service, CI, category: bytes
-	MaxCustomFieldsBytes = 64 << 10  // the JSON encoding of Custom
+	MaxTitleLength       = 256      // bytes
+	MaxTextLength        = 64 << 10 // description, notes, comments, reasons: bytes
+	MaxReferenceLength   = 128      // caller, group, assignee, service, CI, category: bytes
+	MaxCustomFieldsBytes = 64 << 10 // the JSON encoding of Custom
 	maxCustomKeyLength   = 64
 )
 

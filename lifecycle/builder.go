@@ -12,7 +12,7 @@ import (
 // is checked until Build, which reports every problem at once. A Builder is not safe
 // for concurrent use; the Definitions it builds are.
 type Builder[S ~string, T ~string] struct {
-	parts[S, T]
+	parts parts[S, T]
 }
 
 // parts is what a Builder collects and a Definition keeps, in declaration order, so
@@ -57,21 +57,21 @@ func NewBuilder[S ~string, T ~string](kind itsm.Kind, initial S) *Builder[S, T] 
 // State declares a non-final state with its human label. An empty label defaults to
 // the state's name.
 func (b *Builder[S, T]) State(s S, label string) *Builder[S, T] {
-	b.states = append(b.states, StateInfo[S]{Name: s, Label: orName(label, s)})
+	b.parts.states = append(b.parts.states, StateInfo[S]{Name: s, Label: orName(label, s)})
 	return b
 }
 
 // Final declares a final state (no transition may leave it). An empty label defaults
 // to the state's name.
 func (b *Builder[S, T]) Final(s S, label string) *Builder[S, T] {
-	b.states = append(b.states, StateInfo[S]{Name: s, Label: orName(label, s), Final: true})
+	b.parts.states = append(b.parts.states, StateInfo[S]{Name: s, Label: orName(label, s), Final: true})
 	return b
 }
 
 // Trigger declares a trigger with its human label. An empty label defaults to the
 // trigger's name.
 func (b *Builder[S, T]) Trigger(t T, label string) *Builder[S, T] {
-	b.triggers = append(b.triggers, TriggerInfo[T]{Name: t, Label: orName(label, t)})
+	b.parts.triggers = append(b.parts.triggers, TriggerInfo[T]{Name: t, Label: orName(label, t)})
 	return b
 }
 
@@ -79,26 +79,26 @@ func (b *Builder[S, T]) Trigger(t T, label string) *Builder[S, T] {
 // self-loop: the fire succeeds, runs the trigger's policies and actions, and leaves
 // the state as it was.
 func (b *Builder[S, T]) Permit(from S, trigger T, to S) *Builder[S, T] {
-	b.transitions = append(b.transitions, Transition[S, T]{From: from, To: to, Trigger: trigger})
+	b.parts.transitions = append(b.parts.transitions, Transition[S, T]{From: from, To: to, Trigger: trigger})
 	return b
 }
 
 // Policy adds a policy checked on every fire, before the trigger's own policies.
 func (b *Builder[S, T]) Policy(p Policy[S, T]) *Builder[S, T] {
-	b.policies = append(b.policies, p)
+	b.parts.policies = append(b.parts.policies, p)
 	return b
 }
 
 // TriggerPolicy adds a policy checked on fires of trigger t.
 func (b *Builder[S, T]) TriggerPolicy(t T, p Policy[S, T]) *Builder[S, T] {
-	b.triggerPolicies = append(b.triggerPolicies, triggerPolicy[S, T]{t, p})
+	b.parts.triggerPolicies = append(b.parts.triggerPolicies, triggerPolicy[S, T]{t, p})
 	return b
 }
 
 // Action adds an action run after every transition by trigger t, after the actions
 // added before it.
 func (b *Builder[S, T]) Action(t T, a Action[S, T]) *Builder[S, T] {
-	b.actions = append(b.actions, triggerAction[S, T]{t, a})
+	b.parts.actions = append(b.parts.actions, triggerAction[S, T]{t, a})
 	return b
 }
 
@@ -109,34 +109,34 @@ func (b *Builder[S, T]) Action(t T, a Action[S, T]) *Builder[S, T] {
 // does not see later changes.
 func (b *Builder[S, T]) Build() (*Definition[S, T], error) {
 	p := b.parts.clone()
-	if problems := p.validate(); len(problems) > 0 {
-		return nil, invalidDefinition(p.kind, problems)
+	if ps := p.validate(); len(ps) > 0 {
+		return nil, invalidDefinition(p.kind, ps)
 	}
 	d := &Definition[S, T]{parts: p}
 	d.index()
 	d.pool.New = func() any { return d.newMachine() }
-	if problems := d.probe(); len(problems) > 0 {
-		return nil, invalidDefinition(p.kind, problems)
+	if ps := d.probe(); len(ps) > 0 {
+		return nil, invalidDefinition(p.kind, ps)
 	}
 	return d, nil
 }
 
 // index builds the lookup structures Fire uses from the validated parts.
 func (d *Definition[S, T]) index() {
-	d.nodes = make(map[S]*node[S, T], len(d.states))
-	for _, s := range d.states {
+	d.nodes = make(map[S]*node[S, T], len(d.parts.states))
+	for _, s := range d.parts.states {
 		d.nodes[s.Name] = &node[S, T]{info: s, boxed: any(s.Name), out: map[T]*edge[S, T]{}}
 	}
-	for _, t := range d.transitions {
+	for _, t := range d.parts.transitions {
 		from, to := d.nodes[t.From], d.nodes[t.To]
 		e := &edge[S, T]{Transition: t, from: from, trigger: any(t.Trigger), to: to.boxed}
-		e.policies = slices.Clone(d.policies)
-		for _, tp := range d.triggerPolicies {
+		e.policies = slices.Clone(d.parts.policies)
+		for _, tp := range d.parts.triggerPolicies {
 			if tp.trigger == t.Trigger {
 				e.policies = append(e.policies, tp.policy)
 			}
 		}
-		for _, ta := range d.actions {
+		for _, ta := range d.parts.actions {
 			if ta.trigger == t.Trigger {
 				e.actions = append(e.actions, ta.action)
 			}

@@ -46,15 +46,15 @@ type Deviation[S ~string] struct {
 // collapsed first and counted in Report.Repeats.
 func Check[S, T ~string](def *Definition[S, T], sequences [][]S) Report[S] {
 	type move struct{ from, to S }
-	allowed := make(map[move]bool, len(def.transitions))
-	for _, t := range def.transitions {
+	allowed := make(map[move]bool, len(def.parts.transitions))
+	for _, t := range def.parts.transitions {
 		allowed[move{t.From, t.To}] = true
 	}
 	r := Report[S]{Sequences: len(sequences)}
 	disallowed := map[move]int{}
 	undeclared := map[S]bool{}
 	for i, seq := range sequences {
-		if len(seq) > 0 && seq[0] != def.initial {
+		if len(seq) > 0 && seq[0] != def.parts.initial {
 			r.WrongStart = append(r.WrongStart, i)
 		}
 		for j, s := range seq {

@@ -16,12 +16,10 @@ type Subject[S ~string] interface {
 }
 
 // Snapshotter is implemented by subjects whose actions change more than the state.
-// Fire takes a snapshot before running actions and calls restore when one fails, so a
-// failed fire leaves the subject exactly as it was. Without it Fire restores the state
-// only.
-//
-// Fire takes the snapshot before it changes the state, so restore must bring back the
-// state as well as every other field.
+// When the trigger has actions, Fire takes a snapshot before it changes the state and
+// calls restore when an action fails, so a failed fire leaves the subject exactly as
+// it was; restore must therefore bring back the state as well as every other field.
+// Without it Fire restores the state only.
 type Snapshotter interface {
 	Snapshot() (restore func())
 }
@@ -82,9 +80,9 @@ type TriggerInfo[T ~string] struct {
 // configured stateless machines (FiringImmediate, external storage), so goroutines
 // firing at once do not contend on one machine's counters.
 type Definition[S ~string, T ~string] struct {
-	parts[S, T]
+	parts parts[S, T]
 	nodes map[S]*node[S, T]
-	pool  sync.Pool // of *machine[S, T]
+	pool  sync.Pool // of *machine[S]
 }
 
 // node is a declared state with everything Fire needs about it.
@@ -108,23 +106,23 @@ type edge[S ~string, T ~string] struct {
 }
 
 // Kind returns the record kind the definition is for.
-func (d *Definition[S, T]) Kind() itsm.Kind { return d.kind }
+func (d *Definition[S, T]) Kind() itsm.Kind { return d.parts.kind }
 
 // Initial returns the state every record starts in.
-func (d *Definition[S, T]) Initial() S { return d.initial }
+func (d *Definition[S, T]) Initial() S { return d.parts.initial }
 
 // Extend returns a Builder holding a copy of every part of d, for hosts that adapt a
 // default definition. Changing the Builder never changes d.
 func (d *Definition[S, T]) Extend() *Builder[S, T] { return &Builder[S, T]{parts: d.parts.clone()} }
 
 // States returns the declared states in declaration order.
-func (d *Definition[S, T]) States() []StateInfo[S] { return slices.Clone(d.states) }
+func (d *Definition[S, T]) States() []StateInfo[S] { return slices.Clone(d.parts.states) }
 
 // Triggers returns the declared triggers in declaration order.
-func (d *Definition[S, T]) Triggers() []TriggerInfo[T] { return slices.Clone(d.triggers) }
+func (d *Definition[S, T]) Triggers() []TriggerInfo[T] { return slices.Clone(d.parts.triggers) }
 
 // Transitions returns every transition in declaration order.
-func (d *Definition[S, T]) Transitions() []Transition[S, T] { return slices.Clone(d.transitions) }
+func (d *Definition[S, T]) Transitions() []Transition[S, T] { return slices.Clone(d.parts.transitions) }
 
 // Target returns the state trigger leads to from state from, if defined.
 func (d *Definition[S, T]) Target(from S, trigger T) (S, bool) {

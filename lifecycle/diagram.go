@@ -17,14 +17,14 @@ func (d *Definition[S, T]) Mermaid() string {
 	ids, labels := d.diagramIDs(), d.triggerLabels()
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
-	for i, s := range d.states {
+	for i, s := range d.parts.states {
 		b.WriteString("    state \"" + mermaidText(s.Label) + "\" as " + ids[i] + "\n")
 	}
-	b.WriteString("    [*] --> " + ids[d.stateIndex(d.initial)] + "\n")
-	for _, t := range d.transitions {
+	b.WriteString("    [*] --> " + ids[d.stateIndex(d.parts.initial)] + "\n")
+	for _, t := range d.parts.transitions {
 		b.WriteString("    " + ids[d.stateIndex(t.From)] + " --> " + ids[d.stateIndex(t.To)] + " : " + mermaidText(labels[t.Trigger]) + "\n")
 	}
-	for i, s := range d.states {
+	for i, s := range d.parts.states {
 		if s.Final {
 			b.WriteString("    " + ids[i] + " --> [*]\n")
 		}
@@ -40,19 +40,19 @@ func (d *Definition[S, T]) Mermaid() string {
 func (d *Definition[S, T]) DOT() string {
 	ids, labels := d.diagramIDs(), d.triggerLabels()
 	var b strings.Builder
-	b.WriteString("digraph \"" + dotText(string(d.kind)) + "\" {\n")
+	b.WriteString("digraph \"" + dotText(string(d.parts.kind)) + "\" {\n")
 	b.WriteString("\trankdir=LR;\n")
 	b.WriteString("\tnode [shape=box, style=rounded];\n")
 	b.WriteString("\t_start [shape=point, label=\"\"];\n")
 	b.WriteString("\t_end [shape=doublecircle, label=\"\", width=0.15];\n")
-	for i, s := range d.states {
+	for i, s := range d.parts.states {
 		b.WriteString("\t\"" + ids[i] + "\" [label=\"" + dotText(s.Label) + "\"];\n")
 	}
-	b.WriteString("\t_start -> \"" + ids[d.stateIndex(d.initial)] + "\";\n")
-	for _, t := range d.transitions {
+	b.WriteString("\t_start -> \"" + ids[d.stateIndex(d.parts.initial)] + "\";\n")
+	for _, t := range d.parts.transitions {
 		b.WriteString("\t\"" + ids[d.stateIndex(t.From)] + "\" -> \"" + ids[d.stateIndex(t.To)] + "\" [label=\"" + dotText(labels[t.Trigger]) + "\"];\n")
 	}
-	for i, s := range d.states {
+	for i, s := range d.parts.states {
 		if s.Final {
 			b.WriteString("\t\"" + ids[i] + "\" -> _end;\n")
 		}
@@ -62,7 +62,7 @@ func (d *Definition[S, T]) DOT() string {
 }
 
 func (d *Definition[S, T]) stateIndex(s S) int {
-	for i, info := range d.states {
+	for i, info := range d.parts.states {
 		if info.Name == s {
 			return i
 		}
@@ -71,20 +71,21 @@ func (d *Definition[S, T]) stateIndex(s S) int {
 }
 
 func (d *Definition[S, T]) triggerLabels() map[T]string {
-	labels := make(map[T]string, len(d.triggers))
-	for _, t := range d.triggers {
+	labels := make(map[T]string, len(d.parts.triggers))
+	for _, t := range d.parts.triggers {
 		labels[t.Name] = t.Label
 	}
 	return labels
 }
 
 // diagramIDs returns each state's ID in the diagrams, by declaration index: the names
-// themselves when all are plain identifiers that no diagram language reserves, so the
-// source reads well, and s1, s2, … otherwise. IDs never begin with "_", so they never
+// themselves when all are plain identifiers (ASCII letters, digits and underscores,
+// starting with a letter) that no diagram language reserves, so the source reads
+// well, and s1, s2, … otherwise. IDs never begin with "_", so they never
 // meet the DOT markers _start and _end.
 func (d *Definition[S, T]) diagramIDs() []string {
-	ids := make([]string, len(d.states))
-	for i, s := range d.states {
+	ids := make([]string, len(d.parts.states))
+	for i, s := range d.parts.states {
 		if !plainID(string(s.Name)) {
 			for i := range ids {
 				ids[i] = "s" + strconv.Itoa(i+1)
@@ -97,7 +98,8 @@ func (d *Definition[S, T]) diagramIDs() []string {
 }
 
 func plainID(s string) bool {
-	if s == "" || len(s) > 64 || reserved(strings.ToLower(s)) {
+	lower := strings.ToLower(s)
+	if s == "" || len(s) > 64 || reserved(lower) || strings.Contains(lower, "direction") {
 		return false
 	}
 	for i, r := range s {
@@ -110,10 +112,11 @@ func plainID(s string) bool {
 }
 
 // reserved reports whether s (lower case) is a word that Mermaid's or Graphviz's
-// lexer treats specially at the start of a statement.
+// lexer treats specially at the start of a statement. (Names containing "direction"
+// are excluded separately, see mermaidText.)
 func reserved(s string) bool {
 	switch s {
-	case "state", "note", "scale", "class", "classdef", "style", "direction", "hide",
+	case "state", "note", "scale", "class", "classdef", "style", "hide",
 		"acctitle", "accdescr", "statediagram", "end", "click", "default", "as",
 		"node", "edge", "graph", "digraph", "subgraph", "strict":
 		return true
@@ -125,8 +128,10 @@ func reserved(s string) bool {
 // description. Letters, digits, spaces and harmless punctuation stay; control
 // characters become spaces; everything else, including every character Mermaid's
 // lexer reacts to (" # : ; % < > { } & and line separators), becomes an entity code
-// such as #34;. A space after "direction" is encoded too: Mermaid reads any line
-// containing "direction TB" as a direction statement.
+// such as #34;, which Mermaid decodes after parsing. The last letter of "direction"
+// is encoded too, because Mermaid reads any line containing "direction" followed by
+// white space and TB, BT, LR or RL (across a line break, even) as a direction
+// statement.
 func mermaidText(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
@@ -134,8 +139,8 @@ func mermaidText(s string) string {
 			r = ' '
 		}
 		switch {
-		case r == ' ' && b.Len() >= 9 && strings.EqualFold(b.String()[b.Len()-9:], "direction"):
-			b.WriteString("#32;")
+		case (r == 'n' || r == 'N') && b.Len() >= 8 && strings.EqualFold(b.String()[b.Len()-8:], "directio"):
+			b.WriteString("#" + strconv.Itoa(int(r)) + ";")
 		case r == ' ' || r < 0x80 && strings.ContainsRune(".,_-()/!?+*=@'", r) || unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(r)
 		default:

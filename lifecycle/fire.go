@@ -50,7 +50,7 @@ func (d *Definition[S, T]) Fire(ctx context.Context, actor itsm.Actor, subject S
 	}
 
 	var restore func()
-	if s, ok := subject.(Snapshotter); ok {
+	if s, ok := subject.(Snapshotter); ok && len(e.actions) > 0 {
 		restore = s.Snapshot()
 	}
 	undo := func() {
@@ -60,7 +60,7 @@ func (d *Definition[S, T]) Fire(ctx context.Context, actor itsm.Actor, subject S
 			subject.SetLifecycleState(from)
 		}
 	}
-	m := d.pool.Get().(*machine[S, T])
+	m := d.pool.Get().(*machine[S])
 	err := m.fire(ctx, subject, e.from.boxed, e.trigger)
 	d.pool.Put(m)
 	if err != nil {
@@ -123,11 +123,11 @@ func (d *Definition[S, T]) check(ctx context.Context, e *edge[S, T], req Request
 	if reasons == nil {
 		return nil
 	}
-	return &itsm.PolicyError{Kind: d.kind, ID: idOf(req.Subject), Trigger: string(req.Trigger), Reasons: reasons}
+	return &itsm.PolicyError{Kind: d.parts.kind, ID: idOf(req.Subject), Trigger: string(req.Trigger), Reasons: reasons}
 }
 
 func (d *Definition[S, T]) notAllowed(subject Subject[S], from S, trigger T) error {
-	err := &itsm.TransitionError{Kind: d.kind, ID: idOf(subject), From: string(from), Trigger: string(trigger)}
+	err := &itsm.TransitionError{Kind: d.parts.kind, ID: idOf(subject), From: string(from), Trigger: string(trigger)}
 	if n := d.nodes[from]; n != nil {
 		for _, t := range n.triggers {
 			err.Permitted = append(err.Permitted, string(t))
@@ -139,9 +139,9 @@ func (d *Definition[S, T]) notAllowed(subject Subject[S], from S, trigger T) err
 // name names subject in error messages: its kind, and its ID when it has one.
 func (d *Definition[S, T]) name(subject Subject[S]) string {
 	if id := idOf(subject); !id.IsZero() {
-		return string(d.kind) + " " + id.String()
+		return string(d.parts.kind) + " " + id.String()
 	}
-	return string(d.kind)
+	return string(d.parts.kind)
 }
 
 func idOf[S ~string](subject Subject[S]) itsm.ID {

@@ -297,3 +297,27 @@ func TestPermittedWithADoneContextOrNilSubject(t *testing.T) {
 	assert.Nil(t, def.Permitted(t.Context(), agent, nil, nil))
 	assert.Equal(t, []Trigger{Cancel, Start}, def.Permitted(t.Context(), agent, &ticket{state: New}, nil))
 }
+
+// snapshotCounter counts the snapshots Fire takes.
+type snapshotCounter struct {
+	plain
+	snapshots int
+}
+
+func (s *snapshotCounter) Snapshot() func() {
+	s.snapshots++
+	saved := s.plain
+	return func() { s.plain = saved }
+}
+
+func TestFireSnapshotsOnlyWhenTheTriggerHasActions(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().Action(Hold, allow))
+	s := &snapshotCounter{plain: plain{state: New}}
+	_, err := def.Fire(t.Context(), agent, s, Start, nil)
+	require.NoError(t, err)
+	assert.Zero(t, s.snapshots)
+	_, err = def.Fire(t.Context(), agent, s, Hold, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.snapshots)
+}

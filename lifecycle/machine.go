@@ -13,7 +13,7 @@ import (
 // subject and state around each fire, so the storage callbacks read the subject from
 // the machine they belong to: no context value, no allocation. Machines are
 // FiringImmediate: a fire runs on the caller's goroutine and returns its own result.
-type machine[S ~string, T ~string] struct {
+type machine[S ~string] struct {
 	sm      *stateless.StateMachine
 	subject Subject[S]
 	state   any // the subject's state, boxed once per state by the Definition
@@ -22,8 +22,8 @@ type machine[S ~string, T ~string] struct {
 // newMachine configures a stateless machine with every state and transition of d. It
 // panics if stateless rejects the configuration; Build catches that in probe, so the
 // pool only ever configures definitions that passed.
-func (d *Definition[S, T]) newMachine() *machine[S, T] {
-	m := &machine[S, T]{}
+func (d *Definition[S, T]) newMachine() *machine[S] {
+	m := &machine[S]{}
 	m.sm = stateless.NewStateMachineWithExternalStorage(
 		func(context.Context) (stateless.State, error) { return m.state, nil },
 		func(_ context.Context, s stateless.State) error {
@@ -33,15 +33,15 @@ func (d *Definition[S, T]) newMachine() *machine[S, T] {
 		},
 		stateless.FiringImmediate,
 	)
-	for _, s := range d.states {
-		d.configure(m.sm, d.nodes[s.Name])
+	for _, s := range d.parts.states {
+		configure(m.sm, d.nodes[s.Name])
 	}
 	return m
 }
 
 // configure declares n and its transitions on sm. Declaring every state up front
 // means stateless never adds one (under its write lock) while firing.
-func (d *Definition[S, T]) configure(sm *stateless.StateMachine, n *node[S, T]) {
+func configure[S, T ~string](sm *stateless.StateMachine, n *node[S, T]) {
 	sc := sm.Configure(n.boxed)
 	for _, t := range n.triggers {
 		e := n.out[t]
@@ -54,7 +54,7 @@ func (d *Definition[S, T]) configure(sm *stateless.StateMachine, n *node[S, T]) 
 }
 
 // fire moves subject, currently in state (boxed), by trigger (boxed).
-func (m *machine[S, T]) fire(ctx context.Context, subject Subject[S], state, trigger any) error {
+func (m *machine[S]) fire(ctx context.Context, subject Subject[S], state, trigger any) error {
 	m.subject, m.state = subject, state
 	defer func() { m.subject, m.state = nil, nil }()
 	return m.sm.FireCtx(ctx, trigger)

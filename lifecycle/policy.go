@@ -73,4 +73,3 @@ func Require[S ~string, T ~string](field string, present func(Request[S, T]) boo
 		return &itsm.PolicyError{Reasons: []itsm.Reason{{Code: "required", Message: err.Error(), Err: err}}}
 	}
 }
-

@@ -50,6 +50,7 @@ func TestConcurrentFires(t *testing.T) {
 
 	var wg sync.WaitGroup
 	failures := make([]error, goroutines)
+	outcomes := make([][4]int, goroutines) // not allowed, refused, action failed, moved
 	for g := range goroutines {
 		wg.Go(func() {
 			actor := agent
@@ -76,12 +77,16 @@ func TestConcurrentFires(t *testing.T) {
 				var ok bool
 				switch {
 				case !defined:
+					outcomes[g][0]++
 					ok = errors.As(err, &te) && te.ID == k.id && te.From == string(from) && te.Trigger == string(trig) && k.state == from
 				case trig == Hold && actor.ID == caller.ID:
+					outcomes[g][1]++
 					ok = errors.As(err, &pe) && pe.ID == k.id && pe.Trigger == string(trig) && k.state == from
 				case trig == Resolve && args == "fail":
+					outcomes[g][2]++
 					ok = errors.Is(err, errBoom) && k.state == from
 				default:
+					outcomes[g][3]++
 					ok = err == nil && tr == lifecycle.Transition[State, Trigger]{From: from, To: to, Trigger: trig} && k.state == to
 					if trig == Note {
 						notes++
@@ -97,5 +102,14 @@ func TestConcurrentFires(t *testing.T) {
 	}
 	wg.Wait()
 	require.NoError(t, errors.Join(failures...))
-	assert.Len(t, failures, goroutines)
+	var total [4]int
+	for _, o := range outcomes {
+		for i, n := range o {
+			total[i] += n
+		}
+	}
+	for i, name := range []string{"not allowed", "refused", "action failed", "moved"} {
+		assert.Positive(t, total[i], "no fire ended %s: the script does not cover it", name)
+	}
+	t.Logf("outcomes (not allowed, refused, action failed, moved): %v", total)
 }

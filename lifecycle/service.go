@@ -14,15 +14,16 @@ type ServiceState string
 
 // The stages of the ITIL service lifecycle.
 const (
-	// ServicePipeline: proposed under Service Strategy, not yet approved.
+	// ServicePipeline is a proposal under Service Strategy, not yet approved.
 	ServicePipeline ServiceState = "pipeline"
-	// ServiceDesign: approved and being designed (Service Design).
+	// ServiceDesign is an approved service being designed (Service Design).
 	ServiceDesign ServiceState = "design"
-	// ServiceTransition: being built, tested and deployed (Service Transition).
+	// ServiceTransition is a service being built, tested and deployed (Service
+	// Transition).
 	ServiceTransition ServiceState = "transition"
-	// ServiceOperation: live in the catalog (Service Operation).
+	// ServiceOperation is a live service (Service Operation).
 	ServiceOperation ServiceState = "operation"
-	// ServiceRetired: withdrawn, rejected or cancelled; final.
+	// ServiceRetired is a service withdrawn, rejected or cancelled; it is final.
 	ServiceRetired ServiceState = "retired"
 )
 
@@ -31,22 +32,22 @@ type ServiceTrigger string
 
 // The triggers of the ITIL service lifecycle.
 const (
-	// ServiceApprove: pipeline → design, the business case is accepted.
+	// ServiceApprove accepts the business case: pipeline → design.
 	ServiceApprove ServiceTrigger = "approve"
-	// ServiceReject: pipeline → retired, the proposal is turned down.
+	// ServiceReject turns the proposal down: pipeline → retired.
 	ServiceReject ServiceTrigger = "reject"
-	// ServiceBuild: design → transition, the design package is handed over.
+	// ServiceBuild hands the design package over: design → transition.
 	ServiceBuild ServiceTrigger = "build"
-	// ServiceRework: transition → design, testing sent the design back.
+	// ServiceRework sends the design back after failed tests: transition → design.
 	ServiceRework ServiceTrigger = "rework"
-	// ServiceRelease: transition → operation, the service goes live.
+	// ServiceRelease puts the service live: transition → operation.
 	ServiceRelease ServiceTrigger = "release"
-	// ServiceImprove: operation → design, continual improvement redesigns a live
-	// service.
+	// ServiceImprove redesigns a live service (continual improvement): operation →
+	// design.
 	ServiceImprove ServiceTrigger = "improve"
-	// ServiceCancel: design or transition → retired, the work is abandoned.
+	// ServiceCancel abandons the work: design or transition → retired.
 	ServiceCancel ServiceTrigger = "cancel"
-	// ServiceRetire: operation → retired, the service is withdrawn.
+	// ServiceRetire withdraws the service: operation → retired.
 	ServiceRetire ServiceTrigger = "retire"
 )
 
