@@ -1,0 +1,281 @@
+package itsm_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itsmkit/itsmkit/itsm"
+)
+
+func TestID(t *testing.T) {
+	t.Parallel()
+	a, b := itsm.NewID(), itsm.NewID()
+	assert.False(t, a.IsZero())
+	assert.Less(t, a.Compare(b), 0, "IDs are time-ordered")
+	assert.Equal(t, strings.Compare(a.String(), b.String()), a.Compare(b))
+
+	parsed, err := itsm.ParseID(a.String())
+	require.NoError(t, err)
+	assert.Equal(t, a, parsed)
+
+	for _, bad := range []string{"", "nope", "00000000-0000-0000-0000-000000000000", strings.Repeat("a", 100)} {
+		_, err := itsm.ParseID(bad)
+		assert.ErrorIs(t, err, itsm.ErrInvalid, "%q", bad)
+	}
+
+	var v struct {
+		ID    itsm.ID `json:"id"`
+		Empty itsm.ID `json:"empty"`
+	}
+	v.ID = a
+	b1, err := json.Marshal(v)
+	require.NoError(t, err)
+	assert.JSONEq(t, fmt.Sprintf(`{"id":%q,"empty":""}`, a), string(b1))
+	var back struct {
+		ID    itsm.ID `json:"id"`
+		Empty itsm.ID `json:"empty"`
+	}
+	require.NoError(t, json.Unmarshal(b1, &back))
+	assert.Equal(t, a, back.ID)
+	assert.True(t, back.Empty.IsZero())
+}
+
+func TestActorValidate(t *testing.T) {
+	t.Parallel()
+	ok := itsm.Actor{ID: "ana", Tenant: "acme", Roles: []itsm.Role{itsm.RoleAgent}}
+	require.NoError(t, ok.Validate())
+	tests := []struct {
+		name  string
+		actor itsm.Actor
+		field string
+	}{
+		{"no id", itsm.Actor{Tenant: "acme"}, "actor.id"},
+		{"no tenant", itsm.Actor{ID: "ana"}, "actor.tenant"},
+		{"tenant with space", itsm.Actor{ID: "ana", Tenant: " acme"}, "actor.tenant"},
+		{"tenant with NUL", itsm.Actor{ID: "ana", Tenant: "ac\x00me"}, "actor.tenant"},
+		{"tenant invalid UTF-8", itsm.Actor{ID: "ana", Tenant: "\xff"}, "actor.tenant"},
+		{"tenant too long", itsm.Actor{ID: "ana", Tenant: itsm.Tenant(strings.Repeat("t", itsm.MaxKeyLength+1))}, "actor.tenant"},
+		{"empty role", itsm.Actor{ID: "ana", Tenant: "acme", Roles: []itsm.Role{"agent", ""}}, "actor.roles[1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.actor.Validate()
+			var ve *itsm.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.ErrorIs(t, err, itsm.ErrInvalid)
+			assert.Equal(t, tt.field, ve.Field)
+		})
+	}
+	assert.True(t, ok.HasRole(itsm.RoleManager, itsm.RoleAgent))
+	assert.False(t, ok.HasRole(itsm.RoleManager))
+	assert.Equal(t, "ana@acme", ok.String())
+}
+
+func TestDefaultPriorityMatrix(t *testing.T) {
+	t.Parallel()
+	want := map[[2]int]itsm.Priority{
+		{1, 2}: itsm.P1, {1, 3}: itsm.P2, {1, 4}: itsm.P3,
+		{2, 2}: itsm.P2, {2, 3}: itsm.P3, {2, 4}: itsm.P4,
+		{3, 2}: itsm.P3, {3, 3}: itsm.P4, {3, 4}: itsm.P5,
+	}
+	var zero itsm.PriorityMatrix
+	for k, p := range want {
+		i, u := itsm.Impact(k[0]), itsm.Urgency(k[1])
+		got, err := itsm.DefaultPriorityMatrix().Priority(i, u)
+		require.NoError(t, err)
+		assert.Equal(t, p, got, "impact %v urgency %v", i, u)
+		got, err = zero.Priority(i, u)
+		require.NoError(t, err)
+		assert.Equal(t, p, got, "the zero matrix is the default")
+	}
+	_, err := zero.Priority(itsm.ImpactHigh, itsm.UrgencyCritical)
+	var ve *itsm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "urgency", ve.Field)
+	_, err = zero.Priority(0, itsm.UrgencyHigh)
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "impact", ve.Field)
+}
+
+func TestITopPriorityMatrix(t *testing.T) {
+	t.Parallel()
+	m := itsm.ITopPriorityMatrix()
+	assert.Equal(t, []itsm.Urgency{itsm.UrgencyCritical, itsm.UrgencyHigh, itsm.UrgencyMedium, itsm.UrgencyLow}, m.Urgencies())
+	rows := map[itsm.Impact][]itsm.Priority{
+		itsm.ImpactHigh:   {itsm.P1, itsm.P1, itsm.P2, itsm.P4},
+		itsm.ImpactMedium: {itsm.P1, itsm.P2, itsm.P3, itsm.P4},
+		itsm.ImpactLow:    {itsm.P2, itsm.P3, itsm.P4, itsm.P4},
+	}
+	for i, row := range rows {
+		for c, want := range row {
+			got, err := m.Priority(i, m.Urgencies()[c])
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		}
+	}
+}
+
+func TestNewPriorityMatrixRejectsHoles(t *testing.T) {
+	t.Parallel()
+	hi, lo := itsm.ImpactHigh, itsm.ImpactLow
+	uh, ul := itsm.UrgencyHigh, itsm.UrgencyLow
+	tests := []struct {
+		name      string
+		impacts   []itsm.Impact
+		urgencies []itsm.Urgency
+		rows      [][]itsm.Priority
+	}{
+		{"empty", nil, nil, nil},
+		{"missing row", []itsm.Impact{hi, lo}, []itsm.Urgency{uh, ul}, [][]itsm.Priority{{1, 2}}},
+		{"short row (a hole)", []itsm.Impact{hi, lo}, []itsm.Urgency{uh, ul}, [][]itsm.Priority{{1, 2}, {3}}},
+		{"zero priority", []itsm.Impact{hi}, []itsm.Urgency{uh}, [][]itsm.Priority{{0}}},
+		{"priority out of range", []itsm.Impact{hi}, []itsm.Urgency{uh}, [][]itsm.Priority{{6}}},
+		{"repeated impact", []itsm.Impact{hi, hi}, []itsm.Urgency{uh}, [][]itsm.Priority{{1}, {2}}},
+		{"invalid urgency", []itsm.Impact{hi}, []itsm.Urgency{9}, [][]itsm.Priority{{1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := itsm.NewPriorityMatrix(tt.impacts, tt.urgencies, tt.rows)
+			assert.ErrorIs(t, err, itsm.ErrInvalid)
+		})
+	}
+	m, err := itsm.NewPriorityMatrix([]itsm.Impact{hi, lo}, []itsm.Urgency{uh, ul}, [][]itsm.Priority{{1, 2}, {3, 4}})
+	require.NoError(t, err)
+	p, err := m.Priority(lo, ul)
+	require.NoError(t, err)
+	assert.Equal(t, itsm.P4, p)
+}
+
+func TestLevelsText(t *testing.T) {
+	t.Parallel()
+	for _, p := range []itsm.Priority{itsm.P1, itsm.P2, itsm.P3, itsm.P4, itsm.P5} {
+		b, err := p.MarshalText()
+		require.NoError(t, err)
+		var back itsm.Priority
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, p, back)
+	}
+	assert.Equal(t, "P3 Moderate", itsm.P3.String())
+	i, err := itsm.ParseImpact("HIGH")
+	require.NoError(t, err)
+	assert.Equal(t, itsm.ImpactHigh, i)
+	u, err := itsm.ParseUrgency("critical")
+	require.NoError(t, err)
+	assert.Equal(t, itsm.UrgencyCritical, u)
+	_, err = itsm.ParseImpact("")
+	assert.ErrorIs(t, err, itsm.ErrInvalid)
+	_, err = itsm.Priority(7).MarshalText()
+	assert.ErrorIs(t, err, itsm.ErrInvalid)
+}
+
+func TestFormatNumber(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "INC0000042", itsm.FormatNumber("INC", 42))
+	assert.Equal(t, "PRB0000001", itsm.FormatNumber("PRB", 1))
+	assert.Equal(t, "INC12345678", itsm.FormatNumber("INC", 12345678))
+}
+
+func TestErrorsMatchTheirSentinels(t *testing.T) {
+	t.Parallel()
+	ve := &itsm.ValidationError{Field: "title", Problem: "is required"}
+	te := &itsm.TransitionError{Kind: itsm.KindIncident, From: "new", Trigger: "close", Permitted: []string{"assign"}}
+	pe := &itsm.PolicyError{Kind: itsm.KindIncident, Trigger: "resolve", Reasons: []itsm.Reason{
+		{Code: "forbidden", Message: "callers may not resolve", Err: itsm.ErrForbidden},
+		{Code: "invalid", Message: ve.Error(), Err: ve},
+	}}
+	wrapped := fmt.Errorf("service: %w", pe)
+	assert.ErrorIs(t, ve, itsm.ErrInvalid)
+	assert.ErrorIs(t, te, itsm.ErrTransitionNotAllowed)
+	assert.NotErrorIs(t, te, itsm.ErrInvalid)
+	assert.ErrorIs(t, wrapped, itsm.ErrForbidden)
+	assert.ErrorIs(t, wrapped, itsm.ErrInvalid)
+	assert.NotErrorIs(t, wrapped, itsm.ErrConflict)
+	var got *itsm.ValidationError
+	require.ErrorAs(t, wrapped, &got)
+	assert.Equal(t, "title", got.Field)
+	assert.Equal(t, []string{"forbidden", "invalid"}, pe.Codes())
+	assert.Contains(t, te.Error(), `"close" is not allowed in state "new" (allowed: assign)`)
+	onlyForbidden := &itsm.PolicyError{Reasons: []itsm.Reason{{Code: "forbidden", Err: itsm.ErrForbidden}}}
+	assert.NotErrorIs(t, onlyForbidden, itsm.ErrInvalid)
+}
+
+type retryable struct{ error }
+
+func (retryable) Retryable() bool { return true }
+
+func (r retryable) Unwrap() error { return r.error }
+
+func TestIsRetryable(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("update: %w", retryable{errors.Join(itsm.ErrConflict, errors.New("SQLITE_BUSY"))})
+	assert.True(t, itsm.IsRetryable(err))
+	assert.ErrorIs(t, err, itsm.ErrConflict)
+	assert.False(t, itsm.IsRetryable(itsm.ErrConflict))
+}
+
+func FuzzParseID(f *testing.F) {
+	f.Add(itsm.NewID().String())
+	f.Add("")
+	f.Add("urn:uuid:01890a5d-ac96-774b-bcce-b302099a8057")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := itsm.ParseID(s)
+		if err != nil {
+			if !errors.Is(err, itsm.ErrInvalid) {
+				t.Fatalf("ParseID(%q): %v, want ErrInvalid", s, err)
+			}
+			return
+		}
+		again, err := itsm.ParseID(id.String())
+		if err != nil || again != id || id.IsZero() {
+			t.Fatalf("ParseID(%q) = %v does not round-trip: %v", s, id, err)
+		}
+	})
+}
+
+func FuzzLevelsUnmarshalText(f *testing.F) {
+	for _, s := range []string{"P1", "p5", "3", "high", "CRITICAL", "", "P0", "P55"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var p itsm.Priority
+		if err := p.UnmarshalText([]byte(s)); err == nil && p != 0 && !p.Valid() {
+			t.Fatalf("%q decoded to invalid priority %d", s, p)
+		}
+		var i itsm.Impact
+		if err := i.UnmarshalText([]byte(s)); err == nil && i != 0 && !i.Valid() {
+			t.Fatalf("%q decoded to invalid impact %d", s, i)
+		}
+		var u itsm.Urgency
+		if err := u.UnmarshalText([]byte(s)); err == nil && u != 0 {
+			b, err := u.MarshalText()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back itsm.Urgency
+			if err := back.UnmarshalText(b); err != nil || back != u {
+				t.Fatalf("urgency %v does not round-trip", u)
+			}
+		}
+	})
+}
+
+func ExamplePriorityMatrix_Priority() {
+	p, err := itsm.DefaultPriorityMatrix().Priority(itsm.ImpactHigh, itsm.UrgencyMedium)
+	fmt.Println(p, err)
+	p, _ = itsm.ITopPriorityMatrix().Priority(itsm.ImpactLow, itsm.UrgencyCritical)
+	fmt.Println(p)
+	// Output:
+	// P2 High <nil>
+	// P2 High
+}
+
+func ExampleFormatNumber() {
+	fmt.Println(itsm.FormatNumber("INC", 42))
+	// Output: INC0000042
+}
