@@ -1,0 +1,88 @@
+package memory
+
+import (
+	"context"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm"
+)
+
+// incidentRow is how the store keeps an incident: the record itself (a private copy).
+type incidentRow = incident.Incident
+
+func newIncidentTable() table[*incidentRow] {
+	return newTable(itsm.KindIncident,
+		(*incident.Incident).Clone,
+		func(i *incident.Incident) itsm.Meta { return i.Meta },
+		func(i *incident.Incident) string { return i.IdempotencyKey })
+}
+
+var _ incident.Repository = (*Store)(nil)
+
+// Create implements incident.Repository.
+func (s *Store) Create(ctx context.Context, inc *incident.Incident, events []itsm.Event) error {
+	return s.write(ctx, func() error { return s.incidents.create(s, inc, events) })
+}
+
+// Get implements incident.Repository.
+func (s *Store) Get(ctx context.Context, tenant itsm.Tenant, id itsm.ID) (inc *incident.Incident, err error) {
+	err = s.read(ctx, func() error { inc, err = s.incidents.get(tenant, id); return err })
+	return inc, err
+}
+
+// FindByIdempotencyKey implements incident.Repository.
+func (s *Store) FindByIdempotencyKey(ctx context.Context, tenant itsm.Tenant, idemKey string) (inc *incident.Incident, err error) {
+	err = s.read(ctx, func() error { inc, err = s.incidents.findByKey(tenant, idemKey); return err })
+	return inc, err
+}
+
+// Update implements incident.Repository.
+func (s *Store) Update(ctx context.Context, inc *incident.Incident, expected int64, events []itsm.Event) error {
+	return s.write(ctx, func() error { return s.incidents.update(s, inc, expected, events) })
+}
+
+// Events implements incident.Repository.
+func (s *Store) Events(ctx context.Context, tenant itsm.Tenant, id itsm.ID) (events []itsm.Event, err error) {
+	err = s.read(ctx, func() error { events, err = s.incidents.events(s, tenant, id); return err })
+	return events, err
+}
+
+// List implements incident.Repository.
+func (s *Store) List(ctx context.Context, tenant itsm.Tenant, filter incident.Filter, page incident.Page) ([]*incident.Incident, string, error) {
+	if err := filter.Validate(); err != nil {
+		return nil, "", err
+	}
+	limit, err := page.Size()
+	if err != nil {
+		return nil, "", err
+	}
+	var after *incident.Cursor
+	if page.Cursor != "" {
+		c, err := incident.ParseCursor(page.Cursor, page.Order)
+		if err != nil {
+			return nil, "", err
+		}
+		after = &c
+	}
+	match := func(inc *incident.Incident) bool { return filter.Match(inc) && (after == nil || after.After(inc)) }
+	cmp := func(a, b *incident.Incident) int {
+		ka, kb := incident.KeyOf(a, page.Order), incident.KeyOf(b, page.Order)
+		switch {
+		case incident.Less(page.Order, ka, kb):
+			return -1
+		case incident.Less(page.Order, kb, ka):
+			return 1
+		}
+		return 0
+	}
+	var items []*incident.Incident
+	if err := s.read(ctx, func() error { items = s.incidents.list(tenant, match, cmp, limit); return nil }); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(items) > limit {
+		items = items[:limit]
+		next = incident.CursorAfter(items[limit-1], page.Order).String()
+	}
+	return items, next, nil
+}
