@@ -140,6 +140,7 @@ func changes(before, after *Incident) json.RawMessage {
 			}
 		}
 	}
+	str("number", before.Number, after.Number)
 	str("title", before.Title, after.Title)
 	str("description", before.Description, after.Description)
 	str("caller", before.Caller, after.Caller)

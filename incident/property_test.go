@@ -1,6 +1,7 @@
 package incident_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -111,5 +112,24 @@ func TestServiceMatchesModel(t *testing.T) {
 		if err != nil || int64(len(journal)) != version {
 			rt.Fatalf("journal has %d entries for version %d (%v)", len(journal), version, err)
 		}
+		stored, err := store.Get(ctx, inc.Tenant, inc.ID)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		folded, err := incident.Fold(journal)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		if want, got := mustJSON(rt, stored), mustJSON(rt, folded); want != got {
+			rt.Fatalf("folding the journal does not rebuild the record:\nstored %s\nfolded %s", want, got)
+		}
 	})
+}
+
+func mustJSON(t interface{ Fatal(...any) }, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -252,3 +252,19 @@ func (c Cursor) key() SortKey {
 	}
 	return SortKey{At: c.UpdatedAt, ID: c.ID}
 }
+
+// Record is an incident with its whole journal, as an import writes it.
+type Record struct {
+	Incident *Incident
+	Journal  []itsm.Event
+}
+
+// BatchRepository is implemented by adapters that can store many new incidents in one
+// transaction, which imports of real event logs need to be fast. CreateBatch stores
+// every record and its journal, or none of them; it returns [itsm.ErrAlreadyExists]
+// like Create. Unlike Create, a record's journal may hold several versions: the
+// incident's Version is its last entry's.
+type BatchRepository interface {
+	Repository
+	CreateBatch(ctx context.Context, records []Record) error
+}

@@ -38,3 +38,25 @@ func checkRecord(m itsm.Meta, kind itsm.Kind, events []itsm.Event) error {
 	}
 	return nil
 }
+
+// CheckImport checks a record written whole with its journal, as a batch import does:
+// the journal is the record's own, starts at version 1, never goes back, and ends at
+// the record's version.
+func CheckImport(m itsm.Meta, kind itsm.Kind, journal []itsm.Event) error {
+	if len(journal) == 0 {
+		return &itsm.ValidationError{Field: "journal", Problem: "is empty"}
+	}
+	if journal[0].Version != 1 || journal[len(journal)-1].Version != m.Version {
+		return &itsm.ValidationError{Field: "journal", Problem: fmt.Sprintf("must run from version 1 to the record's version %d", m.Version)}
+	}
+	for i, e := range journal {
+		if i > 0 && e.Version < journal[i-1].Version {
+			return &itsm.ValidationError{Field: fmt.Sprintf("journal[%d]", i), Problem: "goes back a version"}
+		}
+		e.Version = m.Version // checked above; compare the rest
+		if err := checkRecord(m, kind, []itsm.Event{e}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

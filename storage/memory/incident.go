@@ -17,7 +17,17 @@ func newIncidentTable() table[*incidentRow] {
 		func(i *incident.Incident) string { return i.IdempotencyKey })
 }
 
-var _ incident.Repository = (*Store)(nil)
+var _ incident.BatchRepository = (*Store)(nil)
+
+// CreateBatch implements incident.BatchRepository.
+func (s *Store) CreateBatch(ctx context.Context, records []incident.Record) error {
+	incs := make([]*incident.Incident, len(records))
+	journals := make([][]itsm.Event, len(records))
+	for i, r := range records {
+		incs[i], journals[i] = r.Incident, r.Journal
+	}
+	return s.write(ctx, func() error { return s.incidents.importBatch(s, incs, journals) })
+}
 
 // Create implements incident.Repository.
 func (s *Store) Create(ctx context.Context, inc *incident.Incident, events []itsm.Event) error {

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/itsmkit/itsmkit/itsm"
@@ -31,10 +32,15 @@ func newTable[R any](kind itsm.Kind, clone func(R) R, meta func(R) itsm.Meta, id
 
 // create stores r and its events. The caller holds the write lock.
 func (t *table[R]) create(s *Store, r R, events []itsm.Event) error {
-	m := t.meta(r)
-	if err := storage.CheckCreate(m, t.kind, events); err != nil {
+	if err := storage.CheckCreate(t.meta(r), t.kind, events); err != nil {
 		return err
 	}
+	return t.insert(s, r, events)
+}
+
+// insert stores a checked record and its journal. The caller holds the write lock.
+func (t *table[R]) insert(s *Store, r R, events []itsm.Event) error {
+	m := t.meta(r)
 	k := key{m.Tenant, m.ID}
 	if _, ok := t.rows[k]; ok {
 		return fmt.Errorf("%s %s: %w", t.kind, m.ID, itsm.ErrAlreadyExists)
@@ -53,6 +59,29 @@ func (t *table[R]) create(s *Store, r R, events []itsm.Event) error {
 	t.numbers[num] = m.ID
 	t.rows[k] = t.clone(r)
 	s.journal[k] = s.appendEvents(nil, events)
+	return nil
+}
+
+// importBatch stores records with their whole journals, all or none. The caller
+// holds the write lock.
+func (t *table[R]) importBatch(s *Store, records []R, journals [][]itsm.Event) error {
+	for i, r := range records {
+		if err := storage.CheckImport(t.meta(r), t.kind, journals[i]); err != nil {
+			return fmt.Errorf("record %d: %w", i, err)
+		}
+	}
+	// Insert on a scratch copy of the indexes so a duplicate in the middle of the
+	// batch leaves the table as it was.
+	scratch := *t
+	scratch.rows, scratch.numbers, scratch.keys = maps.Clone(t.rows), maps.Clone(t.numbers), maps.Clone(t.keys)
+	seq, journal := s.seq, maps.Clone(s.journal)
+	for i, r := range records {
+		if err := scratch.insert(s, r, journals[i]); err != nil {
+			s.seq, s.journal = seq, journal
+			return fmt.Errorf("record %d: %w", i, err)
+		}
+	}
+	*t = scratch
 	return nil
 }
 

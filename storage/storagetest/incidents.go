@@ -34,6 +34,7 @@ func runIncidents(t *testing.T, newStore func(t *testing.T) Store) {
 		{"ListRejectsBadInput", testListInvalid},
 		{"CursorStableWhileInserting", testCursorStability},
 		{"NumbersNeverRepeat", testNumbers},
+		{"BatchImportIsAllOrNothing", testBatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -586,4 +587,64 @@ func numbers(incs []*incident.Incident) []string {
 		out[i] = inc.Number
 	}
 	return out
+}
+
+func testBatch(f *fixture) {
+	batch, ok := f.repo.(incident.BatchRepository)
+	if !ok {
+		f.t.Skip("the adapter does not implement incident.BatchRepository")
+	}
+	ctx := f.t.Context()
+	existing := f.create(f.incident(tenantA, nil))
+	record := func(versions int, change func(*incident.Incident)) incident.Record {
+		inc := f.incident(tenantA, change)
+		var journal []itsm.Event
+		for v := 1; v <= versions; v++ {
+			inc.Version = int64(v)
+			journal = append(journal, events(inc, 2, itsm.EventUpdated)...)
+		}
+		return incident.Record{Incident: inc, Journal: journal}
+	}
+	good := []incident.Record{record(1, nil), record(4, nil), record(2, func(i *incident.Incident) { i.State = incident.Closed })}
+	if err := batch.CreateBatch(ctx, good); err != nil {
+		f.t.Fatalf("CreateBatch: %v", err)
+	}
+	for _, r := range good {
+		got, err := f.repo.Get(ctx, tenantA, r.Incident.ID)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		f.requireSame("imported incident", r.Incident, got)
+		evs, err := f.repo.Events(ctx, tenantA, r.Incident.ID)
+		if err != nil || len(evs) != len(r.Journal) {
+			f.t.Fatalf("imported journal has %d entries (%v), want %d", len(evs), err, len(r.Journal))
+		}
+		for i := range evs {
+			if evs[i].Version != r.Journal[i].Version || evs[i].Index != r.Journal[i].Index {
+				f.t.Errorf("entry %d is v%d#%d, want v%d#%d", i, evs[i].Version, evs[i].Index, r.Journal[i].Version, r.Journal[i].Index)
+			}
+		}
+	}
+
+	// A duplicate number in the middle of a batch stores nothing of the batch.
+	dup := record(1, func(i *incident.Incident) { i.Number = existing.Number })
+	first, last := record(2, nil), record(1, nil)
+	err := batch.CreateBatch(ctx, []incident.Record{first, dup, last})
+	if !errors.Is(err, itsm.ErrAlreadyExists) {
+		f.t.Fatalf("CreateBatch with a duplicate number: %v, want ErrAlreadyExists", err)
+	}
+	for _, r := range []incident.Record{first, dup, last} {
+		if _, err := f.repo.Get(ctx, tenantA, r.Incident.ID); !errors.Is(err, itsm.ErrNotFound) {
+			f.t.Errorf("a refused batch stored %s: %v", r.Incident.Number, err)
+		}
+		if _, err := f.repo.Events(ctx, tenantA, r.Incident.ID); !errors.Is(err, itsm.ErrNotFound) {
+			f.t.Errorf("a refused batch left journal entries of %s: %v", r.Incident.Number, err)
+		}
+	}
+	// A journal that does not end at the record's version is invalid.
+	bad := record(3, nil)
+	bad.Incident.Version = 5
+	if err := batch.CreateBatch(ctx, []incident.Record{bad}); !errors.Is(err, itsm.ErrInvalid) {
+		f.t.Errorf("CreateBatch with a journal ending before the record's version: %v, want ErrInvalid", err)
+	}
 }
