@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/itsmkit/itsmkit/internal/jsonstr"
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
@@ -23,13 +23,13 @@ func (f *fields) key(k string) {
 	} else {
 		f.b = append(f.b, ',')
 	}
-	f.b = appendString(f.b, k)
+	f.b = jsonstr.Append(f.b, k)
 	f.b = append(f.b, ':')
 }
 
 func (f *fields) str(k, v string) *fields {
 	f.key(k)
-	f.b = appendString(f.b, v)
+	f.b = jsonstr.Append(f.b, v)
 	return f
 }
 
@@ -73,42 +73,6 @@ func (f *fields) json() json.RawMessage {
 		return nil
 	}
 	return append(f.b, '}')
-}
-
-const hex = "0123456789abcdef"
-
-// appendString appends s as a JSON string.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c < 0x20 || c == 0x7f:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 // changes returns the fields that differ between before and after as an event's Data

@@ -72,9 +72,12 @@ const (
 	AwaitingChange  HoldReason = "awaiting_change"
 	AwaitingProblem HoldReason = "awaiting_problem"
 	AwaitingVendor  HoldReason = "awaiting_vendor"
+	// AwaitingEvidence is ServiceNow's older "Awaiting Evidence" state, kept as a hold
+	// reason so that imported logs that use it stay valid incidents.
+	AwaitingEvidence HoldReason = "awaiting_evidence"
 )
 
-var holdReasons = []HoldReason{AwaitingCaller, AwaitingChange, AwaitingProblem, AwaitingVendor}
+var holdReasons = []HoldReason{AwaitingCaller, AwaitingChange, AwaitingProblem, AwaitingVendor, AwaitingEvidence}
 
 // Valid reports whether r is a declared hold reason.
 func (r HoldReason) Valid() bool { return slices.Contains(holdReasons, r) }

@@ -1,0 +1,26 @@
+package improvement
+
+// The incident states the metrics give meaning to. Records of other kinds whose
+// lifecycles use the same names (service requests) are measured alike.
+const (
+	stateNew        = "new"
+	stateInProgress = "in_progress"
+	stateOnHold     = "on_hold"
+	stateResolved   = "resolved"
+	stateClosed     = "closed"
+	stateCanceled   = "canceled"
+)
+
+// isOpen reports whether a record in state s is still to be worked: new, in progress
+// or on hold.
+func isOpen(s string) bool { return s == stateNew || s == stateInProgress || s == stateOnHold }
+
+// isWorked reports whether s means someone has taken the record up.
+func isWorked(s string) bool { return s == stateInProgress || s == stateOnHold }
+
+// isFinal reports whether s ends the record: closed or canceled. A final state accrues
+// no time in state while the record stays in it.
+func isFinal(s string) bool { return s == stateClosed || s == stateCanceled }
+
+// isDone reports whether a record in state s is out of the backlog.
+func isDone(s string) bool { return s == stateResolved || isFinal(s) }
