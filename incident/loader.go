@@ -38,11 +38,20 @@ func NewLoader(repo Repository, batchSize int) (*Loader, error) {
 }
 
 // Add folds journal into its incident and queues both; a full batch is written at
-// once. A journal that does not fold returns [itsm.ErrInvalid] and is not queued.
-func (l *Loader) Add(ctx context.Context, journal []itsm.Event) error {
+// once. number becomes the incident's Number: imported logs name their cases in their
+// own way; "" keeps the number the journal carries (journals this package wrote carry
+// it). A journal that does not fold, or leaves the incident without a number, returns
+// [itsm.ErrInvalid] and is not queued.
+func (l *Loader) Add(ctx context.Context, number string, journal []itsm.Event) error {
 	inc, err := Fold(journal)
 	if err != nil {
 		return err
+	}
+	if number != "" {
+		inc.Number = number
+	}
+	if inc.Number == "" {
+		return &itsm.ValidationError{Field: "number", Problem: "the journal names no number and none was given"}
 	}
 	l.pending = append(l.pending, Record{Incident: inc, Journal: journal})
 	if len(l.pending) >= l.size {

@@ -27,7 +27,7 @@ func TestLoaderCopiesAStore(t *testing.T) {
 	for _, id := range ids {
 		journal, err := h.store.Events(t.Context(), itsmtest.Tenant, id)
 		require.NoError(t, err)
-		require.NoError(t, loader.Add(t.Context(), journal))
+		require.NoError(t, loader.Add(t.Context(), "", journal))
 	}
 	require.NoError(t, loader.Flush(t.Context()))
 	assert.Equal(t, len(ids), loader.Loaded())
@@ -42,7 +42,7 @@ func TestLoaderCopiesAStore(t *testing.T) {
 	// Loading the same journals again is refused: the records exist.
 	again, _ := incident.NewLoader(target, 10)
 	journal, _ := h.store.Events(t.Context(), itsmtest.Tenant, ids[0])
-	require.NoError(t, again.Add(t.Context(), journal))
+	require.NoError(t, again.Add(t.Context(), "", journal))
 	assert.ErrorIs(t, again.Flush(t.Context()), itsm.ErrAlreadyExists)
-	assert.ErrorIs(t, again.Add(t.Context(), nil), itsm.ErrInvalid)
+	assert.ErrorIs(t, again.Add(t.Context(), "", nil), itsm.ErrInvalid)
 }

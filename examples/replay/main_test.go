@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReplaySyntheticLog(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.html")
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-html", report, "-batch", "2", "testdata/synthetic-uci.csv"}, &out, &errOut)
+	require.NoError(t, err, errOut.String())
+	text := squeeze(out.String())
+	for _, want := range []string{
+		"15 rows → 14 events in 3 cases",
+		`skipped 1 rows: unmapped value in column "incident_state" (values ["-100"], first lines [13])`,
+		"3 incidents loaded into the store",
+		"reopened 1 of 3 (33.33%)",
+		"reassigned at least once 1 of 3 (33.33%)",
+		"time to resolve (MTTR) 3 20.1 h 6.0 h 44.4 h",
+		"default lifecycle: fitness 90.91% (10 of 11 observed transitions allowed) new → resolved 1 with",
+		"with ResolveFromNew and ReopenClosed: fitness 100.00% (11 of 11 observed transitions allowed)",
+	} {
+		assert.Contains(t, text, want)
+	}
+	assert.Empty(t, errOut.String(), "no progress bar when stderr is not a terminal")
+
+	page, err := os.ReadFile(report)
+	require.NoError(t, err)
+	html := string(page)
+	assert.Equal(t, 3, strings.Count(html, "<svg "), "three charts")
+	assert.Contains(t, html, `<title>new → resolved: 1</title>`)
+	assert.Contains(t, html, `stroke="#c0392b"`, "the move the default lifecycle forbids is drawn red")
+	assert.Empty(t, regexp.MustCompile(`(?:src|href)=`).FindAllString(html, -1), "self-contained: no links, no scripts")
+}
+
+func TestReplayUsage(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	assert.True(t, errors.Is(run(t.Context(), nil, &out, &errOut), errUsage))
+	err := run(t.Context(), []string{"-mapping", "testdata/none.json", "testdata/synthetic-uci.csv"}, &out, &errOut)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	err = run(t.Context(), []string{"-html", "", "testdata/missing.csv.gz"}, &out, &errOut)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestReplayUCI replays the real UCI ServiceNow log when ITSM_DATA_DIR names the
+// folder holding it, and checks the conformance figures of the default lifecycle.
+func TestReplayUCI(t *testing.T) {
+	dir := os.Getenv("ITSM_DATA_DIR")
+	if dir == "" {
+		t.Skip("set ITSM_DATA_DIR to the folder holding uci-incident-event-log/ to replay the real log")
+	}
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	log := filepath.Join(dir, "uci-incident-event-log", "incident_event_log.csv.gz")
+	require.NoError(t, run(t.Context(), []string{"-html", "", log}, &out, &errOut))
+	text := squeeze(out.String())
+	for _, want := range []string{
+		"141712 rows → 141707 events in 24918 cases",
+		"24918 incidents loaded into the store",
+		"time to resolve (MTTR) 23362 7.4 d 22.1 h 15.9 d",
+		"time to assign (MTTA) 16808 37.0 h 14 min 3.7 d",
+		"reopened 275 of 24918 (1.10%)",
+		"reassigned at least once 11369 of 24918 (45.63%)",
+		"default lifecycle: fitness 86.73% (55397 of 63874 observed transitions allowed) new → resolved 6348 new → on_hold 2102 closed → in_progress 12",
+		"with ResolveFromNew and ReopenClosed: fitness 96.69% (61757 of 63874 observed transitions allowed)",
+	} {
+		assert.Contains(t, text, want)
+	}
+}
+
+// squeeze folds runs of white space into one space, so tests compare figures, not
+// column alignment.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }

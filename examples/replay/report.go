@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm/improvement"
+	"github.com/itsmkit/itsmkit/lifecycle"
+)
+
+// writeText prints the replay's findings as plain text.
+func writeText(w io.Writer, r *results) {
+	im := r.imported
+	fmt.Fprintf(w, "Log %s (mapping %s)\n", r.log, r.mapping)
+	fmt.Fprintf(w, "  %d rows → %d events in %d cases; %d rows ignored by the mapping, %d skipped\n",
+		im.Rows, im.Events, im.Cases, im.Ignored, im.SkippedRows())
+	for _, s := range im.Skipped {
+		fmt.Fprintf(w, "    skipped %d rows: %s in column %q (values %q, first lines %v)\n", s.Count, s.Reason, s.Column, s.Values, s.Lines)
+	}
+	fmt.Fprintf(w, "  %d incidents loaded into the store in %v", r.loaded, r.elapsed.Round(time.Millisecond))
+	if len(r.notLoaded) > 0 {
+		fmt.Fprintf(w, "; not loaded:")
+		for _, reason := range slices.Sorted(maps.Keys(r.notLoaded)) {
+			fmt.Fprintf(w, " %d (%s)", r.notLoaded[reason], reason)
+		}
+	}
+	fmt.Fprintln(w)
+
+	m := r.metrics
+	fmt.Fprintf(w, "\nMetrics over %d incidents (wall time)\n", m.Records)
+	fmt.Fprintf(w, "  %-26s %7s %10s %10s %10s\n", "", "count", "mean", "median", "p90")
+	for _, row := range durationRows(m) {
+		fmt.Fprintf(w, "  %-26s %7d %10s %10s %10s\n", row.name, row.s.Count, hours(row.s.Mean), hours(row.s.Median), hours(row.s.P90))
+	}
+	for _, row := range rateRows(m) {
+		fmt.Fprintf(w, "  %-26s %7d of %d (%.2f%%)\n", row.name, row.r.Count, row.r.Of, row.r.Percent())
+	}
+	fmt.Fprintf(w, "  %-26s %7d at %s, median age %s\n", "backlog", m.Backlog.Count, m.Backlog.At.Format(time.DateOnly), hours(m.Backlog.Age.Wall.Median))
+	fmt.Fprintf(w, "\nTime in state (median per incident)\n")
+	for _, s := range stateOrder(m.InState) {
+		fmt.Fprintf(w, "  %-26s %10s over %d incidents\n", s, hours(m.InState[s].Wall.Median), m.InState[s].Wall.Count)
+	}
+
+	fmt.Fprintf(w, "\nConformance to the incident lifecycle\n")
+	for _, c := range []struct {
+		name string
+		rep  lifecycle.Report[incident.State]
+	}{{"default lifecycle", r.strict}, {"with ResolveFromNew and ReopenClosed", r.relaxed}} {
+		fmt.Fprintf(w, "  %s: fitness %.2f%% (%d of %d observed transitions allowed)\n", c.name, 100*c.rep.Fitness, c.rep.Allowed, c.rep.Transitions)
+		for _, d := range c.rep.Disallowed {
+			fmt.Fprintf(w, "    %-34s %7d\n", string(d.From)+" → "+string(d.To), d.Count)
+		}
+	}
+}
+
+type durationRow struct {
+	name string
+	s    improvement.Summary
+}
+
+func durationRows(m improvement.Report) []durationRow {
+	return []durationRow{
+		{"time to assign (MTTA)", m.MTTA.Wall},
+		{"time to resolve (MTTR)", m.MTTR.Wall},
+		{"open → closed", m.OpenToClose.Wall},
+		{"resolved → closed", m.ResolveToClose.Wall},
+	}
+}
+
+type rateRow struct {
+	name string
+	r    improvement.Rate
+}
+
+func rateRows(m improvement.Report) []rateRow {
+	return []rateRow{
+		{"reopened", m.Reopened},
+		{"reassigned at least once", m.Reassigned},
+		{"first-contact resolution", m.FirstContact},
+	}
+}
+
+// stateOrder returns the measured states in lifecycle order, unknown ones last.
+func stateOrder[V any](m map[string]V) []string {
+	var out []string
+	for _, s := range incident.States() {
+		if _, ok := m[string(s)]; ok {
+			out = append(out, string(s))
+		}
+	}
+	for _, s := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hours(d time.Duration) string {
+	h := d.Hours()
+	switch {
+	case h >= 48:
+		return fmt.Sprintf("%.1f d", h/24)
+	case h >= 1:
+		return fmt.Sprintf("%.1f h", h)
+	default:
+		return fmt.Sprintf("%.0f min", d.Minutes())
+	}
+}
+
+// moves counts the observed moves between different states across all sequences.
+func moves(sequences [][]incident.State) map[[2]incident.State]int {
+	out := map[[2]incident.State]int{}
+	for _, seq := range sequences {
+		for i := 1; i < len(seq); i++ {
+			if seq[i] != seq[i-1] {
+				out[[2]incident.State{seq[i-1], seq[i]}]++
+			}
+		}
+	}
+	return out
+}
