@@ -52,7 +52,7 @@ svg{max-width:100%;height:auto;background:#fff}
 <p class="note">Incidents by the time from opening to resolution (logarithmic bins).</p>
 {{.Histogram}}
 <h2>Time in each state</h2>
-<p class="note">Median and mean time an incident spends in each state, over the incidents that entered it.</p>
+<p class="note">Time an incident spends in each state, over the incidents that entered it: median in blue, mean in gold. A mean far above the median means a long tail.</p>
 {{.InState}}
 <h2>Figures</h2>
 <pre>{{.Text}}</pre>
@@ -105,7 +105,7 @@ func inStateSVG(r *results) string {
 	for _, s := range states {
 		peak = max(peak, r.metrics.InState[s].Wall.Mean, r.metrics.InState[s].Wall.Median)
 	}
-	scale := float64(w-left-120) / float64(peak)
+	scale := float64(w-left-250) / float64(peak)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="time in state">`, w, h)
 	for i, s := range states {
@@ -171,7 +171,7 @@ func processMapSVG(r *results) string {
 		fmt.Fprintf(&b, `<path d="M %.1f %d Q %.1f %.1f %.1f %d" fill="none" stroke="%s" stroke-width="%.2f" stroke-opacity="0.75"><title>%s → %s: %d</title></path>`,
 			x1, mid, (x1+x2)/2, cy, x2, mid, color, width, html.EscapeString(string(m[0])), html.EscapeString(string(m[1])), count)
 		ly := float64(mid) + dy/2
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="%s">%d</text>`, (x1+x2)/2, ly, color, count)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="middle" fill="%s" stroke="#fff" stroke-width="4" paint-order="stroke">%d</text>`, (x1+x2)/2, ly+4, color, count)
 	}
 	for _, s := range states {
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%d" r="9" fill="#222"/>`, x[incident.State(s)], mid)

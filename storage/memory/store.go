@@ -6,16 +6,18 @@ import (
 	"sync"
 
 	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/csi"
 )
 
 // Store holds records and their journal in memory. The zero value is not usable; call
 // New.
 type Store struct {
-	mu        sync.RWMutex
-	incidents table[*incidentRow]
-	journal   map[key][]itsm.Event
-	seq       int64 // last journal sequence
-	numbers   map[tenantKind]int64
+	mu           sync.RWMutex
+	incidents    table[*incidentRow]
+	improvements table[*csi.Item]
+	journal      map[key][]itsm.Event
+	seq          int64 // last journal sequence
+	numbers      map[tenantKind]int64
 }
 
 type key struct {
@@ -36,9 +38,10 @@ type tenantKind struct {
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		incidents: newIncidentTable(),
-		journal:   map[key][]itsm.Event{},
-		numbers:   map[tenantKind]int64{},
+		incidents:    newIncidentTable(),
+		improvements: newImprovementTable(),
+		journal:      map[key][]itsm.Event{},
+		numbers:      map[tenantKind]int64{},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 func TestConformance(t *testing.T) {
 	storagetest.Run(t, func(t *testing.T) storagetest.Store {
-		return storagetest.Store{Incidents: memory.New(), TimePrecision: time.Nanosecond}
+		s := memory.New()
+		return storagetest.Store{Incidents: s, Improvements: s.Improvements(), TimePrecision: time.Nanosecond}
 	})
 }

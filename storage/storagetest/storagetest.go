@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm/csi"
 )
 
 // Store is what an adapter hands the suite: one field per practice port. A nil port is
@@ -26,6 +27,8 @@ import (
 type Store struct {
 	// Incidents is the adapter's incident.Repository.
 	Incidents incident.Repository
+	// Improvements is the adapter's csi.Repository (the CSI register).
+	Improvements csi.Repository
 	// TimePrecision is the precision at which the adapter stores times: the suite
 	// writes times truncated to it and expects them back equal, in UTC. Zero means
 	// time.Microsecond.
@@ -40,5 +43,9 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Incidents", func(t *testing.T) {
 		t.Parallel()
 		runIncidents(t, newStore)
+	})
+	t.Run("Improvements", func(t *testing.T) {
+		t.Parallel()
+		runImprovements(t, newStore)
 	})
 }
