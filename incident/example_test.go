@@ -106,3 +106,21 @@ func ExampleNewLifecycle() {
 	fmt.Println(to, ok)
 	// Output: resolved true
 }
+
+func ExampleService_SLAs() {
+	ctx := context.Background()
+	clock := itsmtest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	svc, _ := incident.NewService(memory.New(), incident.Options{Clock: clock})
+	inc, _ := svc.Open(ctx, agent, incident.OpenInput{Title: "Payroll run fails", Impact: itsm.ImpactHigh, Urgency: itsm.UrgencyMedium})
+	clock.Advance(20 * time.Minute)
+	inc, _ = svc.Assign(ctx, agent, inc.Ref(), "Payroll", "ana")
+	clock.Advance(7 * time.Hour)
+
+	clocks, _ := svc.SLAs(ctx, agent, inc.ID)
+	for _, c := range clocks {
+		fmt.Printf("%-20s %-8s %v of %v (%.0f%%)\n", c.Definition, c.Stage, c.Elapsed, c.Target, c.Percent)
+	}
+	// Output:
+	// incident-response    met      20m0s of 1h0m0s (33%)
+	// incident-resolution  running  7h20m0s of 8h0m0s (92%)
+}

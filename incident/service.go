@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/sla"
 )
 
 // Options configures a Service. The zero value works: the system clock, no logging,
@@ -33,6 +34,9 @@ type Options struct {
 	NumberPrefix string
 	// AutoCloseAfter is CloseResolved's default age. Zero means 5 days.
 	AutoCloseAfter time.Duration
+	// SLAs are the service level definitions every incident is measured against.
+	// Nil means DefaultSLAs(nil); an empty, non-nil slice means none.
+	SLAs []*sla.Definition
 }
 
 // Hook receives committed events.
@@ -64,6 +68,7 @@ type Service struct {
 	hooks     []Hook
 	prefix    string
 	autoClose time.Duration
+	slas      []*sla.Definition
 }
 
 const autoRetries = 3
@@ -84,6 +89,10 @@ func NewService(repo Repository, opts Options) (*Service, error) {
 		hooks:     opts.AfterCommit,
 		prefix:    opts.NumberPrefix,
 		autoClose: opts.AutoCloseAfter,
+		slas:      opts.SLAs,
+	}
+	if s.slas == nil {
+		s.slas = DefaultSLAs(nil)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -1,0 +1,234 @@
+package incident_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/calendar"
+	"github.com/itsmkit/itsmkit/itsm/itsmtest"
+	"github.com/itsmkit/itsmkit/itsm/sla"
+)
+
+// officeHours is Monday to Friday, 09:00 to 17:00 UTC.
+func officeHours(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	week, err := calendar.ParseWeek("Mon-Fri 09:00-17:00")
+	require.NoError(t, err)
+	cal, err := calendar.New(calendar.Spec{Name: "office", Location: "UTC", Week: week})
+	require.NoError(t, err)
+	return cal
+}
+
+func clockOf(t *testing.T, clocks []sla.Clock, id string) sla.Clock {
+	t.Helper()
+	for _, c := range clocks {
+		if c.Definition == id {
+			return c
+		}
+	}
+	t.Fatalf("no %s clock in %v", id, clocks)
+	return sla.Clock{}
+}
+
+func TestSLAScenarios(t *testing.T) {
+	t.Parallel()
+	p3 := func(in *incident.OpenInput) { in.Impact, in.Urgency = itsm.ImpactMedium, itsm.UrgencyMedium }
+	tests := []struct {
+		name string
+		// calendar is nil for 24×7.
+		office bool
+		run    func(t *testing.T, h harness) *incident.Incident
+		slaID  string
+		stage  sla.Stage
+		// elapsed and paused are the working time counted and paused as of the end.
+		elapsed, paused time.Duration
+	}{
+		{
+			name: "response met when assigned within the target", slaID: incident.ResponseSLA,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				inc := itsmtest.OpenIncident(t, h.svc, p3)
+				h.clock.Advance(3 * time.Hour)
+				inc, err := h.svc.Assign(t.Context(), itsmtest.Agent, inc.Ref(), "Desk", "ana")
+				require.NoError(t, err)
+				h.clock.Advance(time.Hour)
+				return inc
+			},
+			stage: sla.StageMet, elapsed: 3 * time.Hour,
+		},
+		{
+			name: "response breached when nobody takes it", slaID: incident.ResponseSLA,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				inc := itsmtest.OpenIncident(t, h.svc, p3)
+				h.clock.Advance(5 * time.Hour)
+				return inc
+			},
+			stage: sla.StageBreached, elapsed: 5 * time.Hour,
+		},
+		{
+			name: "awaiting the caller pauses resolution over a weekend", slaID: incident.ResolutionSLA, office: true,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				h.clock.Set(time.Date(2026, 3, 6, 15, 0, 0, 0, time.UTC)) // Friday 15:00
+				inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+				h.clock.Advance(time.Hour) // Friday 16:00: 1 working hour
+				inc, err := h.svc.Hold(t.Context(), itsmtest.Agent, inc.Ref(), incident.AwaitingCaller)
+				require.NoError(t, err)
+				h.clock.Set(time.Date(2026, 3, 9, 11, 0, 0, 0, time.UTC)) // Monday 11:00
+				inc, err = h.svc.Resume(t.Context(), itsmtest.Agent, inc.Ref())
+				require.NoError(t, err)
+				h.clock.Advance(2 * time.Hour) // Monday 13:00
+				return inc
+			},
+			// Friday 15–16 and Monday 11–13 count; Friday 16–17 and Monday 9–11 are paused.
+			stage: sla.StageRunning, elapsed: 3 * time.Hour, paused: 3 * time.Hour,
+		},
+		{
+			name: "awaiting a vendor does not pause resolution", slaID: incident.ResolutionSLA,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+				inc, err := h.svc.Hold(t.Context(), itsmtest.Agent, inc.Ref(), incident.AwaitingVendor)
+				require.NoError(t, err)
+				h.clock.Advance(6 * time.Hour)
+				return inc
+			},
+			stage: sla.StageRunning, elapsed: 6 * time.Hour,
+		},
+		{
+			name: "raising the priority mid-flight retargets and breaches", slaID: incident.ResolutionSLA,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress) // P5: 10 days
+				h.clock.Advance(5 * time.Hour)
+				inc, err := h.svc.SetImpactUrgency(t.Context(), itsmtest.Agent, inc.Ref(), itsm.ImpactHigh, itsm.UrgencyHigh) // P1: 4 h
+				require.NoError(t, err)
+				return inc
+			},
+			stage: sla.StageBreached, elapsed: 5 * time.Hour,
+		},
+		{
+			name: "reopening resumes the same resolution clock", slaID: incident.ResolutionSLA,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+				h.clock.Advance(2 * time.Hour)
+				inc, err := h.svc.Resolve(t.Context(), itsmtest.Agent, inc.Ref(), incident.SolvedRemotely, "done")
+				require.NoError(t, err)
+				h.clock.Advance(24 * time.Hour)
+				inc, err = h.svc.Reopen(t.Context(), itsmtest.Caller, inc.Ref(), "it is back")
+				require.NoError(t, err)
+				h.clock.Advance(time.Hour)
+				return inc
+			},
+			stage: sla.StageRunning, elapsed: 3 * time.Hour, paused: 24 * time.Hour,
+		},
+		{
+			name: "closing completes resolution", slaID: incident.ResolutionSLA,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				inc := itsmtest.IncidentIn(t, h.svc, incident.Resolved)
+				h.clock.Advance(48 * time.Hour)
+				inc, err := h.svc.Close(t.Context(), itsmtest.Agent, inc.Ref())
+				require.NoError(t, err)
+				return inc
+			},
+			stage: sla.StageMet, paused: 48 * time.Hour,
+		},
+		{
+			name: "cancelling cancels", slaID: incident.ResolutionSLA,
+			run: func(t *testing.T, h harness) *incident.Incident {
+				inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+				h.clock.Advance(time.Hour)
+				inc, err := h.svc.Cancel(t.Context(), itsmtest.Agent, inc.Ref(), "duplicate")
+				require.NoError(t, err)
+				return inc
+			},
+			stage: sla.StageCancelled, elapsed: time.Hour,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var opts incident.Options
+			if tt.office {
+				opts.SLAs = incident.DefaultSLAs(officeHours(t))
+			}
+			h := newHarness(t, opts)
+			inc := tt.run(t, h)
+			clocks, err := h.svc.SLAs(t.Context(), itsmtest.Agent, inc.ID)
+			require.NoError(t, err)
+			require.Len(t, clocks, 2)
+			c := clockOf(t, clocks, tt.slaID)
+			assert.Equal(t, tt.stage, c.Stage)
+			assert.Equal(t, tt.elapsed, c.Elapsed, "elapsed")
+			assert.Equal(t, tt.paused, c.PausedFor, "paused")
+			assert.Equal(t, inc.ID, c.Record)
+		})
+	}
+}
+
+func TestDueSLAsReportsCrossedThresholds(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	opened := h.clock.Now()
+	urgent := itsmtest.OpenIncident(t, h.svc, func(in *incident.OpenInput) { in.Impact, in.Urgency = itsm.ImpactHigh, itsm.UrgencyHigh })
+	calm := itsmtest.OpenIncident(t, h.svc, nil) // P5: response target 2 days
+	itsmtest.IncidentIn(t, h.svc, incident.Closed)
+
+	h.clock.Advance(10 * time.Minute) // P1 response target 15 min: 50% at 7.5 min
+	alerts, err := h.svc.DueSLAs(ctx, itsmtest.Agent, opened)
+	require.NoError(t, err)
+	require.Len(t, alerts, 1)
+	assert.Equal(t, urgent.ID, alerts[0].Clock.Record)
+	assert.Equal(t, incident.ResponseSLA, alerts[0].Clock.Definition)
+	assert.Equal(t, []sla.Threshold{50}, alerts[0].Crossed)
+
+	// The next look, 10 minutes later: the P1 response crossed 75%, 90% and breached;
+	// its resolution clock (4 h) crossed nothing yet.
+	last := h.clock.Now()
+	h.clock.Advance(10 * time.Minute)
+	alerts, err = h.svc.DueSLAs(ctx, itsmtest.Agent, last)
+	require.NoError(t, err)
+	require.Len(t, alerts, 1)
+	assert.Equal(t, []sla.Threshold{75, 90, sla.Breach}, alerts[0].Crossed)
+	assert.Equal(t, sla.StageBreached, alerts[0].Clock.Stage)
+
+	// A day later: the P5 response clock (2 days) passes 50%.
+	last = h.clock.Now()
+	h.clock.Advance(24 * time.Hour)
+	alerts, err = h.svc.DueSLAs(ctx, itsmtest.Agent, last)
+	require.NoError(t, err)
+	var calmAlerted bool
+	for _, a := range alerts {
+		calmAlerted = calmAlerted || (a.Clock.Record == calm.ID && a.Clock.Definition == incident.ResponseSLA)
+	}
+	assert.True(t, calmAlerted, "the P5 response clock is past 50%% after a day: %+v", alerts)
+
+	_, err = h.svc.DueSLAs(ctx, itsmtest.Caller, last)
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+}
+
+func TestSLARepairAfterDefinitionChange(t *testing.T) {
+	t.Parallel()
+	store := newHarness(t, incident.Options{})
+	inc := itsmtest.IncidentIn(t, store.svc, incident.InProgress)
+	store.clock.Advance(30 * time.Hour) // a weekend-free 24×7 day and a quarter
+
+	before, err := store.svc.SLAs(t.Context(), itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	// The same store, measured against office hours: same journal, new definition.
+	office, err := incident.NewService(store.store, incident.Options{Clock: store.clock, SLAs: incident.DefaultSLAs(officeHours(t))})
+	require.NoError(t, err)
+	after, err := office.SLAs(t.Context(), itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 30*time.Hour, clockOf(t, before, incident.ResolutionSLA).Elapsed)
+	// Mon 09:00 → Tue 15:00: 8 working hours Monday, 6 on Tuesday.
+	assert.Equal(t, 14*time.Hour, clockOf(t, after, incident.ResolutionSLA).Elapsed)
+
+	none, err := incident.NewService(store.store, incident.Options{SLAs: []*sla.Definition{}})
+	require.NoError(t, err)
+	clocks, err := none.SLAs(t.Context(), itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	assert.Empty(t, clocks)
+}
