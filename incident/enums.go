@@ -1,9 +1,6 @@
 package incident
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // State is where an incident is in its lifecycle. The values are ServiceNow's.
 type State string
@@ -114,5 +111,3 @@ const (
 
 // Valid reports whether v is a declared visibility.
 func (v Visibility) Valid() bool { return v == Public || v == WorkNote }
-
-func unknown[T ~string](v T) string { return fmt.Sprintf("unknown value %q", string(v)) }

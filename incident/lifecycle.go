@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/lifecycle"
 )
@@ -133,7 +134,7 @@ func requireHoldReason(_ context.Context, req Request) error {
 		if r == "" {
 			return &itsm.ValidationError{Field: "on_hold_reason", Problem: "is required"}
 		}
-		return &itsm.ValidationError{Field: "on_hold_reason", Problem: unknown(r)}
+		return &itsm.ValidationError{Field: "on_hold_reason", Problem: textcheck.Unknown(r)}
 	}
 	return nil
 }
@@ -145,7 +146,7 @@ func requireResolution(_ context.Context, req Request) error {
 	case a.ResolutionCode == "":
 		errs = append(errs, invalid("resolution_code", "is required"))
 	case !a.ResolutionCode.Valid():
-		errs = append(errs, invalid("resolution_code", unknown(a.ResolutionCode)))
+		errs = append(errs, invalid("resolution_code", textcheck.Unknown(a.ResolutionCode)))
 	}
 	if a.ResolutionNotes == "" {
 		errs = append(errs, invalid("resolution_notes", "is required"))

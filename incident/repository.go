@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
@@ -79,7 +80,7 @@ type Filter struct {
 func (f Filter) Validate() error {
 	for _, s := range f.States {
 		if !s.Valid() {
-			return &itsm.ValidationError{Field: "filter.states", Problem: unknown(s)}
+			return &itsm.ValidationError{Field: "filter.states", Problem: textcheck.Unknown(s)}
 		}
 	}
 	for _, p := range f.Priorities {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/itsm/sla"
 )
@@ -241,21 +242,21 @@ func (s *Service) newIncident(actor itsm.Actor, in OpenInput) (*Incident, error)
 		in.Urgency = itsm.UrgencyLow
 	}
 	checks := []error{
-		checkLine("title", in.Title, true, MaxTitleLength),
-		checkText("description", in.Description, false),
-		checkLine("caller", in.Caller, true, MaxReferenceLength),
-		checkLine("service", in.Service, false, MaxReferenceLength),
-		checkLine("configuration_item", in.ConfigurationItem, false, MaxReferenceLength),
-		checkLine("category", in.Category, false, MaxReferenceLength),
-		checkLine("subcategory", in.Subcategory, false, MaxReferenceLength),
-		checkLine("assignment_group", in.AssignmentGroup, false, MaxReferenceLength),
-		checkLine("assigned_to", in.AssignedTo, false, MaxReferenceLength),
-		checkLine("idempotency_key", in.IdempotencyKey, false, MaxReferenceLength),
+		textcheck.RequiredLine("title", in.Title, MaxTitleLength),
+		textcheck.Text("description", in.Description, MaxTextLength),
+		textcheck.RequiredLine("caller", in.Caller, MaxReferenceLength),
+		textcheck.Line("service", in.Service, MaxReferenceLength),
+		textcheck.Line("configuration_item", in.ConfigurationItem, MaxReferenceLength),
+		textcheck.Line("category", in.Category, MaxReferenceLength),
+		textcheck.Line("subcategory", in.Subcategory, MaxReferenceLength),
+		textcheck.Line("assignment_group", in.AssignmentGroup, MaxReferenceLength),
+		textcheck.Line("assigned_to", in.AssignedTo, MaxReferenceLength),
+		textcheck.Line("idempotency_key", in.IdempotencyKey, MaxReferenceLength),
 	}
 	if !in.Channel.Valid() {
-		checks = append(checks, &itsm.ValidationError{Field: "channel", Problem: unknown(in.Channel)})
+		checks = append(checks, &itsm.ValidationError{Field: "channel", Problem: textcheck.Unknown(in.Channel)})
 	}
-	if err := firstError(checks); err != nil {
+	if err := textcheck.First(checks...); err != nil {
 		return nil, err
 	}
 	priority, err := s.matrix.Priority(in.Impact, in.Urgency)
@@ -294,17 +295,6 @@ func (s *Service) newIncident(actor itsm.Actor, in OpenInput) (*Incident, error)
 		inc.FirstAssignedAt = now
 	}
 	return inc, nil
-}
-
-// firstError returns the first non-nil error: one field at a time keeps messages
-// short, and the caller fixes fields in order.
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Get returns the tenant's incident with id, or [itsm.ErrNotFound].
@@ -370,10 +360,10 @@ func (s *Service) History(ctx context.Context, actor itsm.Actor, id itsm.ID) ([]
 // reassignment count rises. Either group or assignee is required; an empty group keeps
 // the current one.
 func (s *Service) Assign(ctx context.Context, actor itsm.Actor, ref Ref, group, assignee string) (*Incident, error) {
-	if err := firstError([]error{
-		checkLine("assignment_group", group, false, MaxReferenceLength),
-		checkLine("assigned_to", assignee, false, MaxReferenceLength),
-	}); err != nil {
+	if err := textcheck.First(
+		textcheck.Line("assignment_group", group, MaxReferenceLength),
+		textcheck.Line("assigned_to", assignee, MaxReferenceLength),
+	); err != nil {
 		return nil, err
 	}
 	return s.write(ctx, actor, ref, func(inc *Incident, at time.Time) (itsm.Event, error) {
@@ -408,7 +398,7 @@ func (s *Service) Resume(ctx context.Context, actor itsm.Actor, ref Ref) (*Incid
 
 // Resolve records the resolution; code and notes are required.
 func (s *Service) Resolve(ctx context.Context, actor itsm.Actor, ref Ref, code ResolutionCode, notes string) (*Incident, error) {
-	if err := checkText("resolution_notes", notes, false); err != nil {
+	if err := textcheck.Text("resolution_notes", notes, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerResolve, Args{ResolutionCode: code, ResolutionNotes: notes})
@@ -416,7 +406,7 @@ func (s *Service) Resolve(ctx context.Context, actor itsm.Actor, ref Ref, code R
 
 // Reopen sends a resolved incident back to In Progress and counts the reopening.
 func (s *Service) Reopen(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Incident, error) {
-	if err := checkText("reason", reason, false); err != nil {
+	if err := textcheck.Text("reason", reason, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerReopen, Args{Reason: reason})
@@ -429,7 +419,7 @@ func (s *Service) Close(ctx context.Context, actor itsm.Actor, ref Ref) (*Incide
 
 // Cancel cancels an incident that was opened in error or is a duplicate.
 func (s *Service) Cancel(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Incident, error) {
-	if err := checkText("reason", reason, false); err != nil {
+	if err := textcheck.Text("reason", reason, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerCancel, Args{Reason: reason})
@@ -458,7 +448,7 @@ func (s *Service) OverridePriority(ctx context.Context, actor itsm.Actor, ref Re
 	if !p.Valid() {
 		return nil, &itsm.ValidationError{Field: "priority", Problem: fmt.Sprintf("unknown value %d", uint8(p))}
 	}
-	if err := checkLine("priority_override", reason, true, MaxReferenceLength*2); err != nil {
+	if err := textcheck.RequiredLine("priority_override", reason, MaxReferenceLength*2); err != nil {
 		return nil, err
 	}
 	return s.write(ctx, actor, ref, func(inc *Incident, _ time.Time) (itsm.Event, error) {
@@ -473,14 +463,14 @@ func (s *Service) OverridePriority(ctx context.Context, actor itsm.Actor, ref Re
 // Comment adds a comment (visible to the caller) or a work note (agents only) to the
 // journal. Comments are allowed in every state, closed included.
 func (s *Service) Comment(ctx context.Context, actor itsm.Actor, ref Ref, body string, visibility Visibility) (*Incident, error) {
-	if err := checkText("body", body, true); err != nil {
+	if err := textcheck.RequiredText("body", body, MaxTextLength); err != nil {
 		return nil, err
 	}
 	if visibility == "" {
 		visibility = Public
 	}
 	if !visibility.Valid() {
-		return nil, &itsm.ValidationError{Field: "visibility", Problem: unknown(visibility)}
+		return nil, &itsm.ValidationError{Field: "visibility", Problem: textcheck.Unknown(visibility)}
 	}
 	op := OpComment
 	if visibility == WorkNote {

@@ -1,7 +1,6 @@
 package csi
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -87,5 +86,3 @@ const (
 	// NotImproved: the measured value is no better than the baseline.
 	NotImproved Outcome = "not_improved"
 )
-
-func unknown[T ~string](v T) string { return fmt.Sprintf("unknown value %q", truncate(string(v))) }

@@ -2,6 +2,7 @@ package csi
 
 import (
 	"fmt"
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"strings"
 )
 
@@ -56,13 +57,13 @@ func (m Metric) Validate() error {
 	case len(name) > MaxMetricNameLength:
 		return invalid("metric", fmt.Sprintf("name is %d bytes long, more than %d", len(name), MaxMetricNameLength))
 	case !snakeCase(name):
-		return invalid("metric", fmt.Sprintf("name %q is not lower-case snake case (a letter, then a-z, 0-9 or _)", truncate(name)))
+		return invalid("metric", fmt.Sprintf("name %q is not lower-case snake case (a letter, then a-z, 0-9 or _)", textcheck.Truncate(name)))
 	case qualified && qualifier == "":
 		return invalid("metric", "has a colon but no qualifier after it")
 	case strings.TrimSpace(qualifier) != qualifier:
 		return invalid("metric", "qualifier has leading or trailing space")
 	}
-	return checkLine("metric", qualifier, MaxReferenceLength)
+	return textcheck.Line("metric", qualifier, MaxReferenceLength)
 }
 
 func snakeCase(s string) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
@@ -72,12 +73,12 @@ func (s *Service) newItem(actor itsm.Actor, in RegisterInput) (*Item, error) {
 	}
 	var p problems
 	p.add(
-		first(required("title", in.Title), checkLine("title", in.Title, MaxTitleLength)),
-		checkText("description", in.Description, MaxTextLength),
-		first(required("service", in.Service), checkLine("service", in.Service, MaxReferenceLength)),
+		textcheck.First(textcheck.Required("title", in.Title), textcheck.Line("title", in.Title, MaxTitleLength)),
+		textcheck.Text("description", in.Description, MaxTextLength),
+		textcheck.First(textcheck.Required("service", in.Service), textcheck.Line("service", in.Service, MaxReferenceLength)),
 		in.Metric.Validate(),
-		checkLine("unit", in.Unit, MaxUnitLength),
-		checkLine("owner", in.Owner, MaxReferenceLength),
+		textcheck.Line("unit", in.Unit, MaxUnitLength),
+		textcheck.Line("owner", in.Owner, MaxReferenceLength),
 		checkValue("baseline", in.Baseline),
 		checkValue("target", in.Target),
 	)
@@ -85,7 +86,7 @@ func (s *Service) newItem(actor itsm.Actor, in RegisterInput) (*Item, error) {
 	case in.Direction == "":
 		p.add(invalid("direction", "is required"))
 	case !in.Direction.Valid():
-		p.add(invalid("direction", unknown(in.Direction)))
+		p.add(invalid("direction", textcheck.Unknown(in.Direction)))
 	case finite(in.Baseline) && finite(in.Target) && !in.Direction.Improves(in.Target, in.Baseline):
 		p.add(invalid("target", fmt.Sprintf("%v does not improve on the baseline %v (%s)", in.Target, in.Baseline, in.Direction)))
 	}

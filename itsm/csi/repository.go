@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"slices"
 	"strings"
 	"time"
@@ -66,7 +67,7 @@ type Filter struct {
 func (f Filter) Validate() error {
 	for _, s := range f.States {
 		if !s.Valid() {
-			return invalid("filter.states", unknown(s))
+			return invalid("filter.states", textcheck.Unknown(s))
 		}
 	}
 	if f.Metric != "" {
@@ -148,7 +149,7 @@ func (k SortKey) String() string {
 // [itsm.ErrInvalid].
 func ParseCursor(s string) (SortKey, error) {
 	bad := func() (SortKey, error) {
-		return SortKey{}, invalid("page.cursor", fmt.Sprintf("%q is not a cursor returned by List", truncate(s)))
+		return SortKey{}, invalid("page.cursor", fmt.Sprintf("%q is not a cursor returned by List", textcheck.Truncate(s)))
 	}
 	parts := strings.Split(s, "_")
 	if len(parts) != 3 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
@@ -25,7 +26,7 @@ func (s *Service) Assess(ctx context.Context, actor itsm.Actor, ref Ref) (*Item,
 // Approve approves an assessed item and makes owner accountable for it. An empty owner
 // keeps the item's owner; an item without one cannot be approved.
 func (s *Service) Approve(ctx context.Context, actor itsm.Actor, ref Ref, owner string) (*Item, error) {
-	if err := checkLine("owner", owner, MaxReferenceLength); err != nil {
+	if err := textcheck.Line("owner", owner, MaxReferenceLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerApprove, Args{Owner: owner})
@@ -38,7 +39,7 @@ func (s *Service) Start(ctx context.Context, actor itsm.Actor, ref Ref) (*Item, 
 
 // Hold pauses an item in progress; reason is required.
 func (s *Service) Hold(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Item, error) {
-	if err := checkText("on_hold_reason", reason, MaxTextLength); err != nil {
+	if err := textcheck.Text("on_hold_reason", reason, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerHold, Args{Reason: reason})
@@ -58,7 +59,7 @@ func (s *Service) SubmitForReview(ctx context.Context, actor itsm.Actor, ref Ref
 // Rework sends an item under review back to work; reason (why the review was not
 // passed) is required.
 func (s *Service) Rework(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Item, error) {
-	if err := checkText("reason", reason, MaxTextLength); err != nil {
+	if err := textcheck.Text("reason", reason, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerRework, Args{Reason: reason})
@@ -67,7 +68,7 @@ func (s *Service) Rework(ctx context.Context, actor itsm.Actor, ref Ref, reason 
 // Close closes an item under review with the review's notes, which are required, and
 // records its Outcome: the Evaluate verdict on the measured value.
 func (s *Service) Close(ctx context.Context, actor itsm.Actor, ref Ref, notes string) (*Item, error) {
-	if err := checkText("review_notes", notes, MaxTextLength); err != nil {
+	if err := textcheck.Text("review_notes", notes, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerClose, Args{Notes: notes})
@@ -76,7 +77,7 @@ func (s *Service) Close(ctx context.Context, actor itsm.Actor, ref Ref, notes st
 // Reject turns down an item that is new, accepted or being assessed; reason is
 // required.
 func (s *Service) Reject(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Item, error) {
-	if err := checkText("rejection_reason", reason, MaxTextLength); err != nil {
+	if err := textcheck.Text("rejection_reason", reason, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerReject, Args{Reason: reason})
@@ -84,7 +85,7 @@ func (s *Service) Reject(ctx context.Context, actor itsm.Actor, ref Ref, reason 
 
 // Cancel stops an item in any state that is not final; reason is required.
 func (s *Service) Cancel(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Item, error) {
-	if err := checkText("cancel_reason", reason, MaxTextLength); err != nil {
+	if err := textcheck.Text("cancel_reason", reason, MaxTextLength); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, ref, TriggerCancel, Args{Reason: reason})
