@@ -1,31 +1,51 @@
 // Quickstart runs one incident through its whole life — open, assign, hold, resume,
-// resolve, close — and prints the incident's journal and the lifecycle diagram.
+// resolve, close — on the embedded SQLite store, and prints the incident's journal and
+// the lifecycle diagram. It needs nothing but Go: SQLite is compiled in.
 //
-//	go run ./examples/quickstart
+//	go run ./examples/quickstart            # a database in a temporary directory
+//	go run ./examples/quickstart -db itsm.db  # or a file you keep
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/itsmkit/itsmkit/incident"
 	"github.com/itsmkit/itsmkit/itsm"
-	"github.com/itsmkit/itsmkit/storage/memory"
+	"github.com/itsmkit/itsmkit/storage/sqlstore/sqlite"
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	db := flag.String("db", "", "SQLite database file to use (default: one in a temporary directory, removed on exit)")
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, *db); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out io.Writer) error {
-	store := memory.New()
-	fmt.Fprintln(out, "Store: in memory")
-	svc, err := incident.NewService(store, incident.Options{})
+func run(ctx context.Context, out io.Writer, path string) error {
+	where := "file " + path
+	if path == "" {
+		dir, err := os.MkdirTemp("", "itsmkit-quickstart-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "itsm.db")
+		where = "temporary file " + path + " (removed on exit; keep one with -db FILE)"
+	}
+	store, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintln(out, "Store: embedded SQLite,", where)
+	svc, err := incident.NewService(store.Incidents(), incident.Options{})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -48,10 +49,10 @@ func TestReadmeDiagrams(t *testing.T) {
 
 func TestQuickstartRuns(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(t.Context(), &out); err != nil {
+	if err := run(t.Context(), &out, filepath.Join(t.TempDir(), "q.db")); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Opened INC0000001", "in_progress → on_hold", "resolved → closed", "stateDiagram-v2"} {
+	for _, want := range []string{"Store: embedded SQLite", "Opened INC0000001", "in_progress → on_hold", "resolved → closed", "stateDiagram-v2"} {
 		if !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(out.String()) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -1,0 +1,96 @@
+package sqlstore_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/storage/sqlstore/internal/sqltest"
+)
+
+func journalEntries(inc *incident.Incident, n int) []itsm.Event {
+	out := make([]itsm.Event, n)
+	for i := range out {
+		out[i] = itsm.Event{ID: itsm.NewID(), Tenant: inc.Tenant, Kind: itsm.KindIncident, EntityID: inc.ID,
+			Version: inc.Version, Index: i, Type: itsm.EventUpdated, Actor: "ana", At: inc.UpdatedAt,
+			Data: json.RawMessage(fmt.Sprintf(`{"n": %d}`, i))}
+	}
+	return out
+}
+
+// TestWritesOfAnySize writes records with no journal entry and with more entries than
+// the one-statement writes are prebuilt for, and checks that every committed entry
+// gets its sequence number in the caller's slice.
+func TestWritesOfAnySize(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
+		ctx := t.Context()
+		repo := tg.New(t).Incidents()
+		at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+		inc := &incident.Incident{
+			Meta:  itsm.Meta{ID: itsm.NewID(), Tenant: "acme", Number: "INC0000001", Version: 1, CreatedAt: at, UpdatedAt: at},
+			Title: "t", Caller: "c", OpenedBy: "o", Impact: itsm.ImpactLow, Urgency: itsm.UrgencyLow, Priority: itsm.P5,
+			State: incident.New, OpenedAt: at,
+		}
+		require.NoError(t, repo.Create(ctx, inc, nil))
+
+		var want []itsm.Event
+		for v, n := range []int{7, 0, 1} {
+			next := inc.Clone()
+			next.Version, next.UpdatedAt = inc.Version+1, inc.UpdatedAt.Add(time.Second)
+			events := journalEntries(next, n)
+			require.NoError(t, repo.Update(ctx, next, inc.Version, events), "update %d with %d entries", v, n)
+			for i, e := range events {
+				assert.Positive(t, e.Seq, "entry %d has its sequence number", i)
+				if len(want) > 0 {
+					assert.Greater(t, e.Seq, want[len(want)-1].Seq)
+				}
+			}
+			want = append(want, events...)
+			inc = next
+		}
+		got, err := repo.Events(ctx, "acme", inc.ID)
+		require.NoError(t, err)
+		require.Len(t, got, len(want))
+		for i := range want {
+			assert.Equal(t, want[i].Seq, got[i].Seq)
+			assert.Equal(t, want[i].ID, got[i].ID)
+			assert.Equal(t, string(want[i].Data), string(got[i].Data), "entries keep their bytes")
+		}
+		stored, err := repo.Get(ctx, "acme", inc.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(4), stored.Version)
+	})
+}
+
+// TestNumberAndKeyCannotChange: an update that changes the number or the idempotency
+// key is refused as invalid, and one at a stale version as a conflict, in every
+// dialect.
+func TestNumberAndKeyCannotChange(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
+		ctx := t.Context()
+		repo := tg.New(t).Incidents()
+		svc, err := incident.NewService(repo, incident.Options{})
+		require.NoError(t, err)
+		inc, err := svc.Open(ctx, agent, incident.OpenInput{Title: "t", IdempotencyKey: "k"})
+		require.NoError(t, err)
+		for name, change := range map[string]func(*incident.Incident){
+			"number":          func(i *incident.Incident) { i.Number = "INC9999999" },
+			"idempotency key": func(i *incident.Incident) { i.IdempotencyKey = "other" },
+			"no key":          func(i *incident.Incident) { i.IdempotencyKey = "" },
+		} {
+			next := inc.Clone()
+			change(next)
+			next.Version++
+			assert.ErrorIs(t, repo.Update(ctx, next, inc.Version, journalEntries(next, 1)), itsm.ErrInvalid, name)
+		}
+		stale := inc.Clone()
+		stale.Version = 5
+		assert.ErrorIs(t, repo.Update(ctx, stale, 4, journalEntries(stale, 1)), itsm.ErrConflict)
+	})
+}
