@@ -31,7 +31,12 @@ type Event struct {
 	// ID identifies the entry itself (UUIDv7, time-ordered).
 	ID ID `json:"id"`
 	// Seq is the entry's position in the store's whole journal, assigned by the storage
-	// adapter on commit and increasing in commit order per adapter; 0 before commit.
+	// adapter when the write is stored (and set on the caller's events once it
+	// commits); 0 before. Seq increases along each record's journal and is unique in a
+	// store. Across records it follows insertion order, which on a database with
+	// concurrent writers (PostgreSQL, MySQL) is not always commit order: a reader that
+	// follows the whole journal by Seq must expect a smaller Seq to become visible
+	// after a larger one, and read with a margin.
 	Seq int64 `json:"seq,omitempty"`
 	// Tenant, Kind and EntityID name the record the entry belongs to.
 	Tenant   Tenant `json:"tenant"`

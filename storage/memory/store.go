@@ -57,12 +57,13 @@ func (s *Store) NextNumber(ctx context.Context, tenant itsm.Tenant, kind itsm.Ki
 	return s.numbers[k], nil
 }
 
-// appendEvents copies events onto journal, assigning each the next sequence number.
-// The caller holds s.mu.
+// appendEvents copies events onto journal, assigning each the next sequence number,
+// on the stored copy and on the caller's event alike. The caller holds s.mu.
 func (s *Store) appendEvents(journal []itsm.Event, events []itsm.Event) []itsm.Event {
-	for _, e := range events {
+	for i := range events {
 		s.seq++
-		e.Seq = s.seq
+		events[i].Seq = s.seq
+		e := events[i]
 		e.Data = slices.Clone(e.Data)
 		journal = append(journal, e)
 	}

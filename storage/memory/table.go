@@ -78,6 +78,11 @@ func (t *table[R]) importBatch(s *Store, records []R, journals [][]itsm.Event) e
 	for i, r := range records {
 		if err := scratch.insert(s, r, journals[i]); err != nil {
 			s.seq, s.journal = seq, journal
+			for _, j := range journals {
+				for k := range j {
+					j[k].Seq = 0 // nothing of the batch was stored
+				}
+			}
 			return fmt.Errorf("record %d: %w", i, err)
 		}
 	}

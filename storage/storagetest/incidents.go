@@ -304,8 +304,14 @@ func testJournalOrder(f *fixture) {
 	for v := 2; v <= 5; v++ {
 		next := cur.Clone()
 		next.Version, next.UpdatedAt = int64(v), cur.UpdatedAt.Add(time.Second)
-		if err := f.repo.Update(ctx, next, cur.Version, events(next, 3, itsm.EventUpdated)); err != nil {
+		written := events(next, 3, itsm.EventUpdated)
+		if err := f.repo.Update(ctx, next, cur.Version, written); err != nil {
 			f.t.Fatal(err)
+		}
+		for _, e := range written {
+			if e.Seq <= 0 {
+				f.t.Errorf("Update left the caller's event v%d#%d without its Seq", e.Version, e.Index)
+			}
 		}
 		f.update(other, func(i *incident.Incident) {}) // interleave another record's writes
 		other, _ = f.repo.Get(ctx, tenantA, other.ID)
