@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"time"
 
 	"github.com/itsmkit/itsmkit/incident"
@@ -26,6 +27,7 @@ import (
 	"github.com/itsmkit/itsmkit/itsm/improvement"
 	"github.com/itsmkit/itsmkit/lifecycle"
 	"github.com/itsmkit/itsmkit/storage/memory"
+	"github.com/itsmkit/itsmkit/storage/sqlstore/sqlite"
 )
 
 func main() {
@@ -40,11 +42,12 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: replay [-mapping uci|bpic2014|FILE] [-html FILE] [-batch N] log.csv[.gz]")
+var errUsage = errors.New("usage: replay [-mapping uci|bpic2014|FILE] [-store sqlite|memory] [-db FILE] [-html FILE] [-batch N] log.csv[.gz]")
 
 // config is what the command line asks for.
 type config struct {
 	log, mapping, html string
+	store, db          string
 	batch              int
 }
 
@@ -55,10 +58,12 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.mapping, "mapping", "uci", "the log's mapping: uci, bpic2014, or a mapping JSON file")
 	fs.StringVar(&c.html, "html", "replay-report.html", "where to write the HTML report (\"\" for none)")
 	fs.IntVar(&c.batch, "batch", incident.DefaultBatchSize, "records per transaction when loading the store")
+	fs.StringVar(&c.store, "store", "sqlite", "where to load the incidents: sqlite or memory")
+	fs.StringVar(&c.db, "db", "", "the SQLite database file (default: one in a temporary directory, removed on exit)")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() != 1 || (c.store != "sqlite" && c.store != "memory") {
 		return c, errUsage
 	}
 	c.log = fs.Arg(0)
@@ -119,8 +124,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	store := memory.New()
-	loader, err := incident.NewLoader(store, cfg.batch)
+	repo, where, closeStore, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	fmt.Fprintln(stdout, "Store:", where)
+	loader, err := incident.NewLoader(repo, cfg.batch)
 	if err != nil {
 		return err
 	}
@@ -179,6 +189,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "\nHTML report: %s\n", cfg.html)
 	}
 	return nil
+}
+
+// openStore opens the store the incidents are loaded into, says where it is, and
+// returns how to close it.
+func openStore(ctx context.Context, cfg config) (incident.Repository, string, func(), error) {
+	if cfg.store == "memory" {
+		return memory.New(), "in memory", func() {}, nil
+	}
+	path, where, cleanup := cfg.db, "SQLite file "+cfg.db, func() {}
+	if path == "" {
+		dir, err := os.MkdirTemp("", "itsmkit-replay-")
+		if err != nil {
+			return nil, "", nil, err
+		}
+		path = filepath.Join(dir, "replay.db")
+		where = "SQLite temporary file " + path + " (removed on exit; keep one with -db FILE)"
+		cleanup = func() { os.RemoveAll(dir) }
+	}
+	store, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	return store.Incidents(), where, func() { store.Close(); cleanup() }, nil
 }
 
 // triggerFor explains a move between two states with the trigger def uses for it.

@@ -23,6 +23,7 @@ func TestReplaySyntheticLog(t *testing.T) {
 	for _, want := range []string{
 		"15 rows → 14 events in 3 cases",
 		`skipped 1 rows: unmapped value in column "incident_state" (values ["-100"], first lines [13])`,
+		"Store: SQLite temporary file",
 		"3 incidents loaded into the store",
 		"reopened 1 of 3 (33.33%)",
 		"reassigned at least once 1 of 3 (33.33%)",
@@ -47,6 +48,7 @@ func TestReplayUsage(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
 	assert.True(t, errors.Is(run(t.Context(), nil, &out, &errOut), errUsage))
+	assert.True(t, errors.Is(run(t.Context(), []string{"-store", "floppy", "x.csv"}, &out, &errOut), errUsage))
 	err := run(t.Context(), []string{"-mapping", "testdata/none.json", "testdata/synthetic-uci.csv"}, &out, &errOut)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	err = run(t.Context(), []string{"-html", "", "testdata/missing.csv.gz"}, &out, &errOut)
@@ -63,7 +65,7 @@ func TestReplayUCI(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
 	log := filepath.Join(dir, "uci-incident-event-log", "incident_event_log.csv.gz")
-	require.NoError(t, run(t.Context(), []string{"-html", "", log}, &out, &errOut))
+	require.NoError(t, run(t.Context(), []string{"-store", "memory", "-html", "", log}, &out, &errOut))
 	text := squeeze(out.String())
 	for _, want := range []string{
 		"141712 rows → 141707 events in 24918 cases",
