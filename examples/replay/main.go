@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/itsmkit/itsmkit/incident"
@@ -102,6 +103,7 @@ type results struct {
 	relaxed    lifecycle.Report[incident.State]
 	resolution []time.Duration // open → resolved per incident, for the histogram
 	moves      map[[2]incident.State]int
+	attainment []improvement.Attainment // of incident.DefaultSLAs, 24×7
 	elapsed    time.Duration
 }
 
@@ -145,6 +147,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	res := results{log: cfg.log, mapping: cfg.mapping, notLoaded: map[string]int{}}
+	slas := incident.DefaultSLAs(nil)
+	res.attainment = make([]improvement.Attainment, len(slas))
 	var sequences [][]incident.State
 	bar := newProgress(stderr, fi.Size())
 	began := time.Now()
@@ -155,6 +159,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("case %s: %w", c.ID, err)
 		}
 		sequences = append(sequences, statesOf(c))
+		att, err := improvement.SLAAttainment(slices.Values([][]itsm.Event{c.Events}), slas, time.Time{})
+		if err != nil {
+			return err
+		}
+		for i, a := range att {
+			res.attainment[i].Definition = a.Definition
+			res.attainment[i].Met += a.Met
+			res.attainment[i].Breached += a.Breached
+			res.attainment[i].Open += a.Open
+			res.attainment[i].Cancelled += a.Cancelled
+		}
 		if rec, err := improvement.ReadRecord(c.Events, time.Time{}, stamps); err == nil && !rec.Resolved.IsZero() {
 			res.resolution = append(res.resolution, rec.Resolved.Sub(rec.Opened))
 		}

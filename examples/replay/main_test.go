@@ -28,6 +28,8 @@ func TestReplaySyntheticLog(t *testing.T) {
 		"reopened 1 of 3 (33.33%)",
 		"reassigned at least once 1 of 3 (33.33%)",
 		"time to resolve (MTTR) 3 20.1 h 6.0 h 44.4 h",
+		"incident-response 3 of 3 met (100.00%); 0 undecided",
+		"incident-resolution 2 of 2 met (100.00%); 1 undecided",
 		"default lifecycle: fitness 90.91% (10 of 11 observed transitions allowed) new → resolved 1 with",
 		"with ResolveFromNew and ReopenClosed: fitness 100.00% (11 of 11 observed transitions allowed)",
 	} {
@@ -72,6 +74,7 @@ func TestReplayUCI(t *testing.T) {
 		"24918 incidents loaded into the store",
 		"time to resolve (MTTR) 23362 7.4 d 22.1 h 15.9 d",
 		"time to assign (MTTA) 16808 37.0 h 14 min 3.7 d",
+		"incident-resolution 18671 of 24918 met (74.93%)",
 		"reopened 275 of 24918 (1.10%)",
 		"reassigned at least once 11369 of 24918 (45.63%)",
 		"default lifecycle: fitness 86.73% (55397 of 63874 observed transitions allowed) new → resolved 6348 new → on_hold 2102 closed → in_progress 12",

@@ -40,6 +40,10 @@ func writeText(w io.Writer, r *results) {
 		fmt.Fprintf(w, "  %-26s %7d of %d (%.2f%%)\n", row.name, row.r.Count, row.r.Of, row.r.Percent())
 	}
 	fmt.Fprintf(w, "  %-26s %7d at %s, median age %s\n", "backlog", m.Backlog.Count, m.Backlog.At.Format(time.DateOnly), hours(m.Backlog.Age.Wall.Median))
+	fmt.Fprintf(w, "\nSLA attainment against the default incident SLAs (24×7)\n")
+	for _, a := range r.attainment {
+		fmt.Fprintf(w, "  %-26s %7d of %d met (%.2f%%); %d undecided, %d cancelled\n", a.Definition, a.Met, a.Met+a.Breached, a.Rate().Percent(), a.Open, a.Cancelled)
+	}
 	fmt.Fprintf(w, "\nTime in state (median per incident)\n")
 	for _, s := range stateOrder(m.InState) {
 		fmt.Fprintf(w, "  %-26s %10s over %d incidents\n", s, hours(m.InState[s].Wall.Median), m.InState[s].Wall.Count)
