@@ -2,8 +2,8 @@ package incident_test
 
 import (
 	"context"
+	"github.com/itsmkit/itsmkit/internal/benchcmp"
 	"testing"
-	"time"
 
 	"github.com/qmuntal/stateless"
 
@@ -103,19 +103,7 @@ func BenchmarkIncidentLife(b *testing.B) {
 		}
 	}
 
-	b.ReportAllocs()
-	var service, bare time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		serviceLife()
-		t1 := time.Now()
-		bareLife()
-		service += t1.Sub(t0)
-		bare += time.Since(t1)
-	}
-	b.ReportMetric(float64(service.Nanoseconds())/float64(b.N), "service-ns/life")
-	b.ReportMetric(float64(bare.Nanoseconds())/float64(b.N), "bare-ns/life")
-	b.ReportMetric(float64(service)/float64(bare), "x-stateless-map")
+	benchcmp.Report(b, "x-stateless-map", serviceLife, bareLife)
 }
 
 // BenchmarkIncidentLifeAllocs measures the service alone, for its allocation count.

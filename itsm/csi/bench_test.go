@@ -2,6 +2,7 @@ package csi_test
 
 import (
 	"context"
+	"github.com/itsmkit/itsmkit/internal/benchcmp"
 	"testing"
 	"time"
 
@@ -108,17 +109,5 @@ func BenchmarkImprovementLife(b *testing.B) {
 		}
 	}
 
-	b.ReportAllocs()
-	var service, bare time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		serviceLife()
-		t1 := time.Now()
-		bareLife()
-		service += t1.Sub(t0)
-		bare += time.Since(t1)
-	}
-	b.ReportMetric(float64(service.Nanoseconds())/float64(b.N), "service-ns/life")
-	b.ReportMetric(float64(bare.Nanoseconds())/float64(b.N), "bare-ns/life")
-	b.ReportMetric(float64(service)/float64(bare), "x-stateless-map")
+	benchcmp.Report(b, "x-stateless-map", serviceLife, bareLife)
 }

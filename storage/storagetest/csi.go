@@ -436,24 +436,9 @@ func testItemCursorStability(f *register) {
 // listAll pages through a whole listing.
 func (f *register) listAll(filter csi.Filter, limit int) []*csi.Item {
 	f.t.Helper()
-	var out []*csi.Item
-	page := csi.Page{Limit: limit}
-	for range 1000 {
-		items, next, err := f.repo.List(f.t.Context(), tenantA, filter, page)
-		if err != nil {
-			f.t.Fatalf("List: %v", err)
-		}
-		if limit > 0 && len(items) > limit {
-			f.t.Fatalf("List returned %d items for limit %d", len(items), limit)
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out
-		}
-		page.Cursor = next
-	}
-	f.t.Fatal("listing does not end")
-	return nil
+	return listAll(f.t, limit, func(cursor string) ([]*csi.Item, string, error) {
+		return f.repo.List(f.t.Context(), tenantA, filter, csi.Page{Limit: limit, Cursor: cursor})
+	})
 }
 
 func itemNumbers(items []*csi.Item) []string {

@@ -535,24 +535,9 @@ func testNumbers(f *fixture) {
 // listAll pages through a whole listing.
 func (f *fixture) listAll(filter incident.Filter, order incident.Order, limit int) []*incident.Incident {
 	f.t.Helper()
-	var out []*incident.Incident
-	page := incident.Page{Limit: limit, Order: order}
-	for range 1000 {
-		items, next, err := f.repo.List(f.t.Context(), tenantA, filter, page)
-		if err != nil {
-			f.t.Fatalf("List: %v", err)
-		}
-		if limit > 0 && len(items) > limit {
-			f.t.Fatalf("List returned %d items for limit %d", len(items), limit)
-		}
-		out = append(out, items...)
-		if next == "" {
-			return out
-		}
-		page.Cursor = next
-	}
-	f.t.Fatal("listing does not end")
-	return nil
+	return listAll(f.t, limit, func(cursor string) ([]*incident.Incident, string, error) {
+		return f.repo.List(f.t.Context(), tenantA, filter, incident.Page{Limit: limit, Order: order, Cursor: cursor})
+	})
 }
 
 // reference is what List must return: the incidents Filter.Match selects, in order.

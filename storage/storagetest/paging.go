@@ -43,3 +43,27 @@ func pageThrough(t *testing.T, what string, want map[itsm.ID]string, list func(c
 		}
 	}
 }
+
+// listAll reads a whole listing with list (cursor "" for the first page) and fails if
+// a page is longer than limit (when limit > 0) or the listing never ends.
+func listAll[R any](t *testing.T, limit int, list func(cursor string) ([]R, string, error)) []R {
+	t.Helper()
+	var out []R
+	cursor := ""
+	for range 1000 {
+		items, next, err := list(cursor)
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		if limit > 0 && len(items) > limit {
+			t.Fatalf("List returned %d items for limit %d", len(items), limit)
+		}
+		out = append(out, items...)
+		if next == "" {
+			return out
+		}
+		cursor = next
+	}
+	t.Fatal("listing does not end")
+	return nil
+}
