@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -184,39 +185,24 @@ func (p *pattern) working(w int64) bool {
 func (p *pattern) firstReaching(c int64) int64 {
 	// The first holiday starting at or after the answer fixes how much holiday time
 	// lies before it.
-	lo, hi := 0, len(p.holidays)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if p.holidays[m].workAtStart < c {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	lost := p.lost
-	if lo < len(p.holidays) {
-		lost = p.holidays[lo].lostBefore
-	}
-	return p.regularFirst(c + lost)
+	return p.regularFirst(c + p.lostBefore(func(work int64) bool { return work >= c }))
 }
 
 // lastAt returns the latest wall-clock instant w with work(w) <= c, or beginning when
 // it lies before the representable range.
 func (p *pattern) lastAt(c int64) int64 {
-	lo, hi := 0, len(p.holidays)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if p.holidays[m].workAtStart <= c {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+	return p.regularLast(c + p.lostBefore(func(work int64) bool { return work > c }))
+}
+
+// lostBefore returns the holiday time lost before the first holiday whose working
+// time at its start satisfies reached (a predicate that turns true along the sorted
+// holidays), or all holiday time when none does.
+func (p *pattern) lostBefore(reached func(workAtStart int64) bool) int64 {
+	i := sort.Search(len(p.holidays), func(m int) bool { return reached(p.holidays[m].workAtStart) })
+	if i < len(p.holidays) {
+		return p.holidays[i].lostBefore
 	}
-	lost := p.lost
-	if lo < len(p.holidays) {
-		lost = p.holidays[lo].lostBefore
-	}
-	return p.regularLast(c + lost)
+	return p.lost
 }
 
 // regularFirst returns the earliest w with regular(w) >= c: the end of the previous
