@@ -40,10 +40,16 @@ func TestAddAndElapsedHandComputed(t *testing.T) {
 		{"two weeks", off, at(t, off, "2025-12-01 08:00"), 80 * time.Hour, at(t, off, "2025-12-12 17:00")},
 		{"over the Christmas holiday range", off, at(t, off, "2025-12-23 16:00"), 2 * time.Hour, at(t, off, "2025-12-29 09:00")},
 		{"over New Year", off, at(t, off, "2025-12-31 16:00"), 3 * time.Hour, at(t, off, "2026-01-02 10:00")},
+		// Reaching exactly the working time at which the 1 January holiday begins: the
+		// earliest such instant is New Year's Eve 17:00, before the holiday.
+		{"up to the eve of a holiday ends there", off, at(t, off, "2025-12-31 16:00"), time.Hour, at(t, off, "2025-12-31 17:00")},
 		{"zero stays put outside working time", off, at(t, off, "2025-12-06 10:00"), 0, at(t, off, "2025-12-06 10:00")},
 		{"back over a weekend", off, at(t, off, "2025-12-08 09:00"), -2 * time.Hour, at(t, off, "2025-12-05 16:00")},
 		{"back to the start of the day, not last Friday's end", off, at(t, off, "2025-12-08 09:00"), -time.Hour, at(t, off, "2025-12-08 08:00")},
 		{"back over New Year and Christmas", off, at(t, off, "2026-01-02 10:00"), -5 * time.Hour, at(t, off, "2025-12-31 14:00")},
+		// Going back lands exactly where the 1 January holiday begins in working time:
+		// the latest such instant is the end of the holiday, Friday 08:00.
+		{"back to the end of a holiday, not into it", off, at(t, off, "2026-01-02 09:00"), -time.Hour, at(t, off, "2026-01-02 08:00")},
 		// 2025-03-30: Berlin skips 02:00-03:00. 00:00 CET is 23:00 UTC the day before.
 		{"spring forward: the day's 6 wall hours hold 5", early, utc(2025, 3, 29, 23, 0), 5 * time.Hour, utc(2025, 3, 30, 4, 0)},
 		{"spring forward: next day after 5 hours", early, utc(2025, 3, 29, 23, 0), 5*time.Hour + time.Minute, utc(2025, 3, 30, 22, 1)},
