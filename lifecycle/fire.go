@@ -33,6 +33,19 @@ import (
 //
 // A refused or failed fire leaves the subject as it was.
 func (d *Definition[S, T]) Fire(ctx context.Context, actor itsm.Actor, subject Subject[S], trigger T, args any) (Transition[S, T], error) {
+	return d.fire(ctx, actor, subject, trigger, args, true)
+}
+
+// FireCopy is Fire for a subject the caller throws away when the fire fails: a
+// private copy read from storage, changed, then written back only on success. It
+// checks and returns exactly what Fire does, but takes no snapshot: after a failed
+// action the state is set back and every other field holds what the actions left. Services use it to spare
+// a deep copy of the record on every write.
+func (d *Definition[S, T]) FireCopy(ctx context.Context, actor itsm.Actor, subject Subject[S], trigger T, args any) (Transition[S, T], error) {
+	return d.fire(ctx, actor, subject, trigger, args, false)
+}
+
+func (d *Definition[S, T]) fire(ctx context.Context, actor itsm.Actor, subject Subject[S], trigger T, args any, restorable bool) (Transition[S, T], error) {
 	if err := ctx.Err(); err != nil {
 		return Transition[S, T]{}, fmt.Errorf("lifecycle: %s: %q: %w", d.name(subject), trigger, err)
 	}
@@ -50,7 +63,7 @@ func (d *Definition[S, T]) Fire(ctx context.Context, actor itsm.Actor, subject S
 	}
 
 	var restore func()
-	if s, ok := subject.(Snapshotter); ok && len(e.actions) > 0 {
+	if s, ok := subject.(Snapshotter); ok && restorable && len(e.actions) > 0 {
 		restore = s.Snapshot()
 	}
 	undo := func() {

@@ -321,3 +321,33 @@ func TestFireSnapshotsOnlyWhenTheTriggerHasActions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.snapshots)
 }
+
+func TestFireCopyTakesNoSnapshotButChecksLikeFire(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().
+		Action(Hold, allow).
+		Action(Resolve, func(_ context.Context, req Request) error {
+			req.Subject.(*snapshotCounter).note = "changed"
+			return errBoom
+		}))
+	s := &snapshotCounter{plain: plain{state: New}}
+
+	_, err := def.FireCopy(t.Context(), agent, s, Resolve, nil)
+	var te *itsm.TransitionError
+	require.ErrorAs(t, err, &te, "an undefined trigger is refused as Fire refuses it")
+	assert.Equal(t, New, s.state)
+
+	tr, err := def.FireCopy(t.Context(), agent, s, Start, nil)
+	require.NoError(t, err)
+	assert.Equal(t, lifecycle.Transition[State, Trigger]{From: New, To: Open, Trigger: Start}, tr)
+	_, err = def.FireCopy(t.Context(), agent, s, Hold, nil)
+	require.NoError(t, err)
+	assert.Zero(t, s.snapshots, "FireCopy never asks for a snapshot")
+
+	s.state = Open
+	_, err = def.FireCopy(t.Context(), agent, s, Resolve, nil)
+	require.ErrorIs(t, err, errBoom)
+	assert.Equal(t, Open, s.state, "the state is set back")
+	assert.Equal(t, "changed", s.note, "the caller throws the subject away; its fields are not restored")
+	assert.Zero(t, s.snapshots)
+}
