@@ -6,12 +6,41 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/itsmkit/itsmkit/itsm"
 )
+
+func TestNewIDIsAStrictlyIncreasingUUIDv7(t *testing.T) {
+	t.Parallel()
+	prev := itsm.NewID()
+	for range 10000 {
+		id := itsm.NewID()
+		u := uuid.UUID(id)
+		require.Equal(t, uuid.Version(7), u.Version())
+		require.Equal(t, uuid.RFC4122, u.Variant())
+		require.Negative(t, prev.Compare(id), "%s then %s", prev, id)
+		prev = id
+	}
+}
+
+func TestNewIDAtCarriesItsTime(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2016, 2, 29, 13, 45, 7, 123456789, time.UTC)
+	id := itsm.NewIDAt(at)
+	u := uuid.UUID(id)
+	assert.Equal(t, uuid.Version(7), u.Version())
+	assert.Equal(t, uuid.RFC4122, u.Variant())
+	sec, nsec := u.Time().UnixTime()
+	assert.Equal(t, at.Truncate(time.Millisecond), time.Unix(sec, nsec).UTC(), "the millisecond timestamp is t's")
+	assert.Negative(t, id.Compare(itsm.NewIDAt(at.Add(time.Microsecond))), "a later time sorts later, within the millisecond too")
+	assert.Negative(t, id.Compare(itsm.NewID()), "an ID of the past sorts before one of now")
+	assert.NotEqual(t, id, itsm.NewIDAt(at), "the rest is random")
+}
 
 func TestID(t *testing.T) {
 	t.Parallel()
