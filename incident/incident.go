@@ -87,10 +87,17 @@ func (i *Incident) Snapshot() (restore func()) {
 // Clone returns a deep copy: changing the copy's slices or custom fields leaves i as
 // it was. Storage adapters copy records in and out with it.
 func (i *Incident) Clone() *Incident {
-	c := *i
-	c.Changes = slices.Clone(i.Changes)
-	c.Custom = cloneJSONMap(i.Custom)
-	return &c
+	c := new(Incident)
+	i.CopyTo(c)
+	return c
+}
+
+// CopyTo overwrites dst with a deep copy of i: Clone into memory the caller already
+// has. Adapters that keep records in memory update a stored record with it.
+func (i *Incident) CopyTo(dst *Incident) {
+	*dst = *i
+	dst.Changes = slices.Clone(i.Changes)
+	dst.Custom = cloneJSONMap(i.Custom)
 }
 
 // IsOpen reports whether the incident still needs work (new, in progress or on hold).

@@ -7,10 +7,10 @@ import (
 	"github.com/itsmkit/itsmkit/itsm/csi"
 )
 
-func newImprovementTable() table[*csi.Item] {
+func newImprovementTable() table[csi.Item] {
 	return newTable(itsm.KindImprovement,
-		(*csi.Item).Clone,
-		func(it *csi.Item) itsm.Meta { return it.Meta },
+		func(dst, src *csi.Item) { *dst = *src }, // an Item holds no slices or maps
+		func(it *csi.Item) *itsm.Meta { return &it.Meta },
 		func(*csi.Item) string { return "" }) // items have no idempotency key
 }
 

@@ -7,13 +7,10 @@ import (
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
-// incidentRow is how the store keeps an incident: the record itself (a private copy).
-type incidentRow = incident.Incident
-
-func newIncidentTable() table[*incidentRow] {
+func newIncidentTable() table[incident.Incident] {
 	return newTable(itsm.KindIncident,
-		(*incident.Incident).Clone,
-		func(i *incident.Incident) itsm.Meta { return i.Meta },
+		func(dst, src *incident.Incident) { src.CopyTo(dst) },
+		func(i *incident.Incident) *itsm.Meta { return &i.Meta },
 		func(i *incident.Incident) string { return i.IdempotencyKey })
 }
 

@@ -2,9 +2,9 @@ package memory
 
 import (
 	"context"
-	"slices"
 	"sync"
 
+	"github.com/itsmkit/itsmkit/incident"
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/itsm/csi"
 )
@@ -13,10 +13,9 @@ import (
 // New.
 type Store struct {
 	mu           sync.RWMutex
-	incidents    table[*incidentRow]
-	improvements table[*csi.Item]
-	journal      map[key][]itsm.Event
-	seq          int64 // last journal sequence
+	incidents    table[incident.Incident]
+	improvements table[csi.Item]
+	journal      journal
 	numbers      map[tenantKind]int64
 }
 
@@ -40,7 +39,6 @@ func New() *Store {
 	return &Store{
 		incidents:    newIncidentTable(),
 		improvements: newImprovementTable(),
-		journal:      map[key][]itsm.Event{},
 		numbers:      map[tenantKind]int64{},
 	}
 }
@@ -55,27 +53,6 @@ func (s *Store) NextNumber(ctx context.Context, tenant itsm.Tenant, kind itsm.Ki
 	k := tenantKind{tenant, kind}
 	s.numbers[k]++
 	return s.numbers[k], nil
-}
-
-// appendEvents copies events onto journal, assigning each the next sequence number,
-// on the stored copy and on the caller's event alike. The caller holds s.mu.
-func (s *Store) appendEvents(journal []itsm.Event, events []itsm.Event) []itsm.Event {
-	for i := range events {
-		s.seq++
-		events[i].Seq = s.seq
-		e := events[i]
-		e.Data = slices.Clone(e.Data)
-		journal = append(journal, e)
-	}
-	return journal
-}
-
-func cloneEvents(events []itsm.Event) []itsm.Event {
-	out := slices.Clone(events)
-	for i := range out {
-		out[i].Data = slices.Clone(out[i].Data)
-	}
-	return out
 }
 
 // read runs f under the read lock after checking ctx.

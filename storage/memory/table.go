@@ -2,7 +2,6 @@ package memory
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/itsmkit/itsmkit/itsm"
@@ -10,36 +9,51 @@ import (
 )
 
 // table holds the records of one kind. Its methods run under the Store's mutex and
-// enforce the parts of the port contract every kind shares: copies in and out,
-// unique IDs, numbers and idempotency keys per tenant, versions, journal atomicity.
-type table[R any] struct {
+// enforce the parts of the port contract every kind shares: copies in and out, unique
+// IDs, numbers and idempotency keys per tenant, versions, journal atomicity.
+type table[V any] struct {
 	kind    itsm.Kind
-	rows    map[key]R
+	rows    map[key]*row[V]
 	numbers map[tenantString]itsm.ID
 	keys    map[tenantString]itsm.ID
-	// clone deep-copies a record; meta returns its metadata; idem its idempotency key.
-	clone func(R) R
-	meta  func(R) itsm.Meta
-	idem  func(R) string
+	// copy overwrites dst with a deep copy of src; meta returns a record's metadata;
+	// idem its idempotency key.
+	copy func(dst, src *V)
+	meta func(*V) *itsm.Meta
+	idem func(*V) string
 }
 
-func newTable[R any](kind itsm.Kind, clone func(R) R, meta func(R) itsm.Meta, idem func(R) string) table[R] {
-	return table[R]{
-		kind: kind, rows: map[key]R{}, numbers: map[tenantString]itsm.ID{}, keys: map[tenantString]itsm.ID{},
-		clone: clone, meta: meta, idem: idem,
+// row is a stored record, the store's private copy, with its journal entries in
+// version order.
+type row[V any] struct {
+	rec     V
+	entries []*itsm.Event
+}
+
+func newTable[V any](kind itsm.Kind, copy func(dst, src *V), meta func(*V) *itsm.Meta, idem func(*V) string) table[V] {
+	return table[V]{
+		kind: kind, rows: map[key]*row[V]{}, numbers: map[tenantString]itsm.ID{}, keys: map[tenantString]itsm.ID{},
+		copy: copy, meta: meta, idem: idem,
 	}
 }
 
+// clone returns a new deep copy of r.
+func (t *table[V]) clone(r *V) *V {
+	c := new(V)
+	t.copy(c, r)
+	return c
+}
+
 // create stores r and its events. The caller holds the write lock.
-func (t *table[R]) create(s *Store, r R, events []itsm.Event) error {
-	if err := storage.CheckCreate(t.meta(r), t.kind, events); err != nil {
+func (t *table[V]) create(s *Store, r *V, events []itsm.Event) error {
+	if err := storage.CheckCreate(*t.meta(r), t.kind, events); err != nil {
 		return err
 	}
 	return t.insert(s, r, events)
 }
 
 // insert stores a checked record and its journal. The caller holds the write lock.
-func (t *table[R]) insert(s *Store, r R, events []itsm.Event) error {
+func (t *table[V]) insert(s *Store, r *V, events []itsm.Event) error {
 	m := t.meta(r)
 	k := key{m.Tenant, m.ID}
 	if _, ok := t.rows[k]; ok {
@@ -57,27 +71,40 @@ func (t *table[R]) insert(s *Store, r R, events []itsm.Event) error {
 		t.keys[idem] = m.ID
 	}
 	t.numbers[num] = m.ID
-	t.rows[k] = t.clone(r)
-	s.journal[k] = s.appendEvents(nil, events)
+	stored := &row[V]{entries: s.journal.append(nil, events)}
+	t.copy(&stored.rec, r)
+	t.rows[k] = stored
 	return nil
+}
+
+// remove takes back an insert: the record, its number, its key and its journal. The
+// caller holds the write lock and rolls the journal back.
+func (t *table[V]) remove(k key) {
+	r := &t.rows[k].rec
+	m := t.meta(r)
+	delete(t.numbers, tenantString{m.Tenant, m.Number})
+	if idem := t.idem(r); idem != "" {
+		delete(t.keys, tenantString{m.Tenant, idem})
+	}
+	delete(t.rows, k)
 }
 
 // importBatch stores records with their whole journals, all or none. The caller
 // holds the write lock.
-func (t *table[R]) importBatch(s *Store, records []R, journals [][]itsm.Event) error {
+func (t *table[V]) importBatch(s *Store, records []*V, journals [][]itsm.Event) error {
 	for i, r := range records {
-		if err := storage.CheckImport(t.meta(r), t.kind, journals[i]); err != nil {
+		if err := storage.CheckImport(*t.meta(r), t.kind, journals[i]); err != nil {
 			return fmt.Errorf("record %d: %w", i, err)
 		}
 	}
-	// Insert on a scratch copy of the indexes so a duplicate in the middle of the
-	// batch leaves the table as it was.
-	scratch := *t
-	scratch.rows, scratch.numbers, scratch.keys = maps.Clone(t.rows), maps.Clone(t.numbers), maps.Clone(t.keys)
-	seq, journal := s.seq, maps.Clone(s.journal)
+	at := s.journal.mark()
+	added := make([]key, 0, len(records))
 	for i, r := range records {
-		if err := scratch.insert(s, r, journals[i]); err != nil {
-			s.seq, s.journal = seq, journal
+		if err := t.insert(s, r, journals[i]); err != nil {
+			for _, k := range added {
+				t.remove(k)
+			}
+			s.journal.rollback(at)
 			for _, j := range journals {
 				for k := range j {
 					j[k].Seq = 0 // nothing of the batch was stored
@@ -85,36 +112,35 @@ func (t *table[R]) importBatch(s *Store, records []R, journals [][]itsm.Event) e
 			}
 			return fmt.Errorf("record %d: %w", i, err)
 		}
+		m := t.meta(r)
+		added = append(added, key{m.Tenant, m.ID})
 	}
-	*t = scratch
 	return nil
 }
 
 // get returns a copy of the record. The caller holds the read lock.
-func (t *table[R]) get(tenant itsm.Tenant, id itsm.ID) (R, error) {
+func (t *table[V]) get(tenant itsm.Tenant, id itsm.ID) (*V, error) {
 	r, ok := t.rows[key{tenant, id}]
 	if !ok {
-		var zero R
-		return zero, fmt.Errorf("%s %s: %w", t.kind, id, itsm.ErrNotFound)
+		return nil, fmt.Errorf("%s %s: %w", t.kind, id, itsm.ErrNotFound)
 	}
-	return t.clone(r), nil
+	return t.clone(&r.rec), nil
 }
 
 // findByKey returns a copy of the record opened with idempotency key idemKey.
-func (t *table[R]) findByKey(tenant itsm.Tenant, idemKey string) (R, error) {
+func (t *table[V]) findByKey(tenant itsm.Tenant, idemKey string) (*V, error) {
 	id, ok := t.keys[tenantString{tenant, idemKey}]
 	if !ok || idemKey == "" {
-		var zero R
-		return zero, fmt.Errorf("%s with idempotency key %q: %w", t.kind, idemKey, itsm.ErrNotFound)
+		return nil, fmt.Errorf("%s with idempotency key %q: %w", t.kind, idemKey, itsm.ErrNotFound)
 	}
-	return t.clone(t.rows[key{tenant, id}]), nil
+	return t.clone(&t.rows[key{tenant, id}].rec), nil
 }
 
-// update replaces the record if it is still at version expected. The caller holds
-// the write lock.
-func (t *table[R]) update(s *Store, r R, expected int64, events []itsm.Event) error {
+// update overwrites the stored record, in place, if it is still at version expected.
+// The caller holds the write lock.
+func (t *table[V]) update(s *Store, r *V, expected int64, events []itsm.Event) error {
 	m := t.meta(r)
-	if err := storage.CheckUpdate(m, expected, t.kind, events); err != nil {
+	if err := storage.CheckUpdate(*m, expected, t.kind, events); err != nil {
 		return err
 	}
 	k := key{m.Tenant, m.ID}
@@ -122,26 +148,26 @@ func (t *table[R]) update(s *Store, r R, expected int64, events []itsm.Event) er
 	if !ok {
 		return fmt.Errorf("%s %s: %w", t.kind, m.ID, itsm.ErrNotFound)
 	}
-	sm := t.meta(stored)
+	sm := t.meta(&stored.rec)
 	if sm.Version != expected {
 		return fmt.Errorf("%s %s: expected version %d, stored %d: %w", t.kind, sm.Number, expected, sm.Version, itsm.ErrConflict)
 	}
-	if m.Number != sm.Number || t.idem(r) != t.idem(stored) {
+	if m.Number != sm.Number || t.idem(r) != t.idem(&stored.rec) {
 		return &itsm.ValidationError{Field: "number", Problem: "number and idempotency key cannot change"}
 	}
-	t.rows[k] = t.clone(r)
-	s.journal[k] = s.appendEvents(s.journal[k], events)
+	t.copy(&stored.rec, r)
+	stored.entries = s.journal.append(stored.entries, events)
 	return nil
 }
 
 // list returns copies of the tenant's records that match, sorted by cmp, at most
 // limit+1 of them (the extra one tells the caller there is a next page). The caller
 // holds the read lock.
-func (t *table[R]) list(tenant itsm.Tenant, match func(R) bool, cmp func(a, b R) int, limit int) []R {
-	var out []R
+func (t *table[V]) list(tenant itsm.Tenant, match func(*V) bool, cmp func(a, b *V) int, limit int) []*V {
+	var out []*V
 	for k, r := range t.rows {
-		if k.tenant == tenant && match(r) {
-			out = append(out, r)
+		if k.tenant == tenant && match(&r.rec) {
+			out = append(out, &r.rec)
 		}
 	}
 	slices.SortFunc(out, cmp)
@@ -155,10 +181,10 @@ func (t *table[R]) list(tenant itsm.Tenant, match func(R) bool, cmp func(a, b R)
 }
 
 // events returns a copy of the record's journal. The caller holds the read lock.
-func (t *table[R]) events(s *Store, tenant itsm.Tenant, id itsm.ID) ([]itsm.Event, error) {
-	k := key{tenant, id}
-	if _, ok := t.rows[k]; !ok {
+func (t *table[V]) events(s *Store, tenant itsm.Tenant, id itsm.ID) ([]itsm.Event, error) {
+	r, ok := t.rows[key{tenant, id}]
+	if !ok {
 		return nil, fmt.Errorf("%s %s: %w", t.kind, id, itsm.ErrNotFound)
 	}
-	return cloneEvents(s.journal[k]), nil
+	return copyEntries(r.entries), nil
 }

@@ -3,6 +3,7 @@ package storagetest
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -102,6 +103,16 @@ func sameJSON(a, b any) (bool, string, string) {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb), string(ja), string(jb)
+}
+
+// sameData reports whether two event Data hold the same JSON value; stores may
+// reformat it (PostgreSQL's jsonb orders keys its own way).
+func sameData(a, b json.RawMessage) bool {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return string(a) == string(b)
+	}
+	return reflect.DeepEqual(va, vb)
 }
 
 func (f *fixture) requireSame(what string, want, got any) {

@@ -617,6 +617,32 @@ func testBatch(f *fixture) {
 			f.t.Errorf("a refused batch left journal entries of %s: %v", r.Incident.Number, err)
 		}
 	}
+	// The refused batch left nothing behind, numbers included: its good records
+	// import now, with journals intact, and the record stored before is untouched.
+	if err := batch.CreateBatch(ctx, []incident.Record{first, last}); err != nil {
+		f.t.Fatalf("CreateBatch after a refused batch: %v", err)
+	}
+	for _, r := range []incident.Record{first, last, {Incident: existing, Journal: nil}} {
+		evs, err := f.repo.Events(ctx, tenantA, r.Incident.ID)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if r.Journal == nil {
+			if len(evs) != 1 || evs[0].Type != itsm.EventCreated {
+				f.t.Errorf("the journal of %s, stored before the refused batch, is %v", r.Incident.Number, evs)
+			}
+			continue
+		}
+		if len(evs) != len(r.Journal) {
+			f.t.Fatalf("re-imported %s has %d journal entries, want %d", r.Incident.Number, len(evs), len(r.Journal))
+		}
+		for i := range evs {
+			if !sameData(evs[i].Data, r.Journal[i].Data) {
+				f.t.Errorf("re-imported %s entry %d has Data %s, want %s", r.Incident.Number, i, evs[i].Data, r.Journal[i].Data)
+			}
+		}
+	}
+
 	// A journal that does not end at the record's version is invalid.
 	bad := record(3, nil)
 	bad.Incident.Version = 5
