@@ -2,12 +2,12 @@ package incident_test
 
 import (
 	"context"
-	"github.com/itsmkit/itsmkit/internal/benchcmp"
 	"testing"
 
 	"github.com/qmuntal/stateless"
 
 	"github.com/itsmkit/itsmkit/incident"
+	"github.com/itsmkit/itsmkit/internal/benchcmp"
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/storage/memory"
 )

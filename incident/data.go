@@ -11,96 +11,86 @@ import (
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
-// fields builds an event's Data: a flat JSON object of the fields a write changed,
+// object builds an event's Data: a flat JSON object of the fields a write changed,
 // keyed by the Incident's JSON names. It appends by hand because it runs on every
-// write; values are already validated UTF-8.
-type fields struct{ b []byte }
+// write; values are already validated UTF-8. Callers start it on an array of their
+// own stack, so only json allocates, once, at the exact size.
+type object []byte
 
-func (f *fields) key(k string) {
-	if len(f.b) == 0 {
-		f.b = make([]byte, 0, 256)
-		f.b = append(f.b, '{')
+// key appends the name of the next field: one of the Incident's JSON names, which
+// need no escaping.
+func (o object) key(k string) object {
+	if len(o) == 0 {
+		o = append(o, '{', '"')
 	} else {
-		f.b = append(f.b, ',')
+		o = append(o, ',', '"')
 	}
-	f.b = jsonstr.Append(f.b, k)
-	f.b = append(f.b, ':')
+	o = append(o, k...)
+	return append(o, '"', ':')
 }
 
-func (f *fields) str(k, v string) *fields {
-	f.key(k)
-	f.b = jsonstr.Append(f.b, v)
-	return f
-}
+func (o object) str(k, v string) object { return jsonstr.Append(o.key(k), v) }
 
-func (f *fields) num(k string, v int) *fields {
-	f.key(k)
-	f.b = strconv.AppendInt(f.b, int64(v), 10)
-	return f
-}
+func (o object) num(k string, v int) object { return strconv.AppendInt(o.key(k), int64(v), 10) }
 
-func (f *fields) boolean(k string, v bool) *fields {
-	f.key(k)
-	f.b = strconv.AppendBool(f.b, v)
-	return f
-}
+func (o object) boolean(k string, v bool) object { return strconv.AppendBool(o.key(k), v) }
 
-func (f *fields) time(k string, t time.Time) *fields {
+func (o object) time(k string, t time.Time) object {
+	o = o.key(k)
 	if t.IsZero() {
-		f.key(k)
-		f.b = append(f.b, "null"...)
-		return f
+		return append(o, "null"...)
 	}
-	f.key(k)
-	f.b = append(f.b, '"')
-	f.b = t.UTC().AppendFormat(f.b, time.RFC3339Nano)
-	f.b = append(f.b, '"')
-	return f
+	o = append(o, '"')
+	o = t.UTC().AppendFormat(o, time.RFC3339Nano)
+	return append(o, '"')
 }
 
-func (f *fields) raw(k string, v any) *fields {
+func (o object) raw(k string, v any) object {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return f // only called with values that passed normalizeCustom
+		return o // only called with values that passed normalizeCustom
 	}
-	f.key(k)
-	f.b = append(f.b, b...)
-	return f
+	return append(o.key(k), b...)
 }
 
-func (f *fields) json() json.RawMessage {
-	if len(f.b) == 0 {
+// json closes the object and returns it as a new slice, or nil when it is empty.
+func (o object) json() json.RawMessage {
+	if len(o) == 0 {
 		return nil
 	}
-	return append(f.b, '}')
+	out := make(json.RawMessage, len(o)+1)
+	copy(out, o)
+	out[len(o)] = '}'
+	return out
 }
 
 // changes returns the fields that differ between before and after as an event's Data
 // (nil when nothing differs). Against a zero Incident it lists every field set, which
 // is the Data of a created event. Meta fields are not listed: the event carries them.
 func changes(before, after *Incident) json.RawMessage {
-	var f fields
+	var buf [512]byte
+	f := object(buf[:0])
 	str := func(k, a, b string) {
 		if a != b {
-			f.str(k, b)
+			f = f.str(k, b)
 		}
 	}
 	num := func(k string, a, b int) {
 		if a != b {
-			f.num(k, b)
+			f = f.num(k, b)
 		}
 	}
 	tm := func(k string, a, b time.Time) {
 		if !a.Equal(b) {
-			f.time(k, b)
+			f = f.time(k, b)
 		}
 	}
 	id := func(k string, a, b itsm.ID) {
 		if a != b {
 			if b.IsZero() {
-				f.str(k, "")
+				f = f.str(k, "")
 			} else {
-				f.str(k, b.String())
+				f = f.str(k, b.String())
 			}
 		}
 	}
@@ -115,14 +105,14 @@ func changes(before, after *Incident) json.RawMessage {
 	str("category", before.Category, after.Category)
 	str("subcategory", before.Subcategory, after.Subcategory)
 	if before.Impact != after.Impact {
-		f.str("impact", after.Impact.String())
+		f = f.str("impact", after.Impact.String())
 	}
 	if before.Urgency != after.Urgency {
-		f.str("urgency", after.Urgency.String())
+		f = f.str("urgency", after.Urgency.String())
 	}
 	if before.Priority != after.Priority {
 		p, _ := after.Priority.MarshalText()
-		f.str("priority", string(p))
+		f = f.str("priority", string(p))
 	}
 	str("priority_override", before.PriorityOverride, after.PriorityOverride)
 	str("assignment_group", before.AssignmentGroup, after.AssignmentGroup)
@@ -140,15 +130,15 @@ func changes(before, after *Incident) json.RawMessage {
 	num("reassignment_count", before.ReassignmentCount, after.ReassignmentCount)
 	id("parent", before.Parent, after.Parent)
 	if before.Major != after.Major {
-		f.boolean("major", after.Major)
+		f = f.boolean("major", after.Major)
 	}
 	id("problem", before.Problem, after.Problem)
 	if !slices.Equal(before.Changes, after.Changes) {
-		f.raw("changes", after.Changes)
+		f = f.raw("changes", after.Changes)
 	}
 	str("idempotency_key", before.IdempotencyKey, after.IdempotencyKey)
-	if !reflect.DeepEqual(before.Custom, after.Custom) {
-		f.raw("custom", after.Custom)
+	if (len(before.Custom) > 0 || len(after.Custom) > 0) && !reflect.DeepEqual(before.Custom, after.Custom) {
+		f = f.raw("custom", after.Custom)
 	}
 	return f.json()
 }

@@ -226,7 +226,9 @@ func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*In
 		}
 		return nil, fmt.Errorf("incident: open: %w", err)
 	}
-	s.log.DebugContext(ctx, "incident opened", "tenant", inc.Tenant, "number", inc.Number, "id", inc.ID, "priority", inc.Priority)
+	if s.log.Enabled(ctx, slog.LevelDebug) {
+		s.log.DebugContext(ctx, "incident opened", "tenant", inc.Tenant, "number", inc.Number, "id", inc.ID, "priority", inc.Priority)
+	}
 	s.committed(ctx, events)
 	return inc, nil
 }
@@ -480,9 +482,9 @@ func (s *Service) Comment(ctx context.Context, actor itsm.Actor, ref Ref, body s
 		if err := s.authorize(ctx, actor, op, inc); err != nil {
 			return itsm.Event{}, err
 		}
-		var f fields
-		f.str("body", body).str("visibility", string(visibility))
-		return itsm.Event{Type: itsm.EventCommented, Data: f.json()}, nil
+		var buf [128]byte
+		data := object(buf[:0]).str("body", body).str("visibility", string(visibility)).json()
+		return itsm.Event{Type: itsm.EventCommented, Data: data}, nil
 	})
 }
 
@@ -505,7 +507,8 @@ func (s *Service) transition(ctx context.Context, actor itsm.Actor, ref Ref, t T
 
 // fire runs trigger on inc and describes the transition as a journal entry.
 func (s *Service) fire(ctx context.Context, actor itsm.Actor, inc *Incident, t Trigger, args Args) (itsm.Event, error) {
-	tr, err := s.def.Fire(ctx, actor, inc, t, args)
+	// inc is the write's private copy, dropped when the fire fails: no snapshot needed.
+	tr, err := s.def.FireCopy(ctx, actor, inc, t, args)
 	if err != nil {
 		return itsm.Event{}, err
 	}
@@ -570,13 +573,15 @@ func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, chang
 	if err := s.repo.Update(ctx, inc, before.Version, events); err != nil {
 		return nil, nil, fmt.Errorf("incident %s: %w", inc.Number, err)
 	}
-	s.log.DebugContext(ctx, "incident updated", "tenant", inc.Tenant, "number", inc.Number, "type", full.Type, "trigger", full.Trigger, "version", inc.Version)
+	if s.log.Enabled(ctx, slog.LevelDebug) { // spares boxing the attributes on every write
+		s.log.DebugContext(ctx, "incident updated", "tenant", inc.Tenant, "number", inc.Number, "type", full.Type, "trigger", full.Trigger, "version", inc.Version)
+	}
 	return inc, events, nil
 }
 
 func (s *Service) event(actor itsm.Actor, inc *Incident, index int, t itsm.EventType) itsm.Event {
 	return itsm.Event{
-		ID:       itsm.NewID(),
+		ID:       itsm.NewIDAt(inc.UpdatedAt),
 		Tenant:   inc.Tenant,
 		Kind:     itsm.KindIncident,
 		EntityID: inc.ID,

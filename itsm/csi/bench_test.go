@@ -2,12 +2,12 @@ package csi_test
 
 import (
 	"context"
-	"github.com/itsmkit/itsmkit/internal/benchcmp"
 	"testing"
 	"time"
 
 	"github.com/qmuntal/stateless"
 
+	"github.com/itsmkit/itsmkit/internal/benchcmp"
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/itsm/csi"
 	"github.com/itsmkit/itsmkit/storage/memory"

@@ -3,6 +3,7 @@ package csi
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/itsmkit/itsmkit/internal/textcheck"
@@ -61,7 +62,9 @@ func (s *Service) Register(ctx context.Context, actor itsm.Actor, in RegisterInp
 	if err := s.repo.Create(ctx, it, events); err != nil {
 		return nil, fmt.Errorf("improvement: register: %w", err)
 	}
-	s.log.DebugContext(ctx, "improvement registered", "tenant", it.Tenant, "number", it.Number, "id", it.ID, "metric", it.Metric)
+	if s.log.Enabled(ctx, slog.LevelDebug) { // spares boxing the attributes on every write
+		s.log.DebugContext(ctx, "improvement registered", "tenant", it.Tenant, "number", it.Number, "id", it.ID, "metric", it.Metric)
+	}
 	s.committed(ctx, events)
 	return it, nil
 }

@@ -114,7 +114,8 @@ func (s *Service) RecordMeasurement(ctx context.Context, actor itsm.Actor, ref R
 func (s *Service) transition(ctx context.Context, actor itsm.Actor, ref Ref, t Trigger, args Args) (*Item, error) {
 	return s.write(ctx, actor, ref, func(it *Item, at time.Time) (itsm.Event, error) {
 		args.At = at
-		tr, err := s.def.Fire(ctx, actor, it, t, args)
+		// it is the write's private copy, dropped when the fire fails: no snapshot needed.
+		tr, err := s.def.FireCopy(ctx, actor, it, t, args)
 		if err != nil {
 			return itsm.Event{}, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/itsmkit/itsmkit/itsm"
@@ -69,14 +70,16 @@ func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, c cha
 	if err := s.repo.Update(ctx, it, before.Version, events); err != nil {
 		return nil, nil, fmt.Errorf("improvement %s: %w", it.Number, err)
 	}
-	s.log.DebugContext(ctx, "improvement updated", "tenant", it.Tenant, "number", it.Number, "type", full.Type, "trigger", full.Trigger, "version", it.Version)
+	if s.log.Enabled(ctx, slog.LevelDebug) { // spares boxing the attributes on every write
+		s.log.DebugContext(ctx, "improvement updated", "tenant", it.Tenant, "number", it.Number, "type", full.Type, "trigger", full.Trigger, "version", it.Version)
+	}
 	return it, events, nil
 }
 
 // event returns the journal entry of its current version, without the details.
 func (s *Service) event(actor itsm.Actor, it *Item, t itsm.EventType) itsm.Event {
 	return itsm.Event{
-		ID:       itsm.NewID(),
+		ID:       itsm.NewIDAt(it.UpdatedAt),
 		Tenant:   it.Tenant,
 		Kind:     itsm.KindImprovement,
 		EntityID: it.ID,
