@@ -68,6 +68,52 @@ func TestWritesOfAnySize(t *testing.T) {
 	})
 }
 
+// TestBatchesOfAnySize imports batches larger than one multi-row INSERT holds, so the
+// full-size statements (prepared once and kept, on SQLite) run, twice, next to a
+// remainder; then a batch whose last record repeats a number, which must store
+// nothing although full-size statements ran before the refusal.
+func TestBatchesOfAnySize(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
+		ctx := t.Context()
+		repo := tg.New(t).Incidents()
+		at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+		n := 0
+		batch := func(size int) []incident.Record {
+			recs := make([]incident.Record, size)
+			for i := range recs {
+				n++
+				inc := &incident.Incident{
+					Meta:  itsm.Meta{ID: itsm.NewID(), Tenant: "acme", Number: fmt.Sprintf("INC%07d", n), Version: 1, CreatedAt: at, UpdatedAt: at},
+					Title: fmt.Sprintf("incident %d", n), Caller: "c", OpenedBy: "o", Impact: itsm.ImpactLow, Urgency: itsm.UrgencyLow,
+					Priority: itsm.P5, State: incident.New, OpenedAt: at,
+				}
+				recs[i] = incident.Record{Incident: inc, Journal: journalEntries(inc, 2)}
+			}
+			return recs
+		}
+		first, second := batch(1100), batch(1100)
+		require.NoError(t, repo.CreateBatch(ctx, first))
+		require.NoError(t, repo.CreateBatch(ctx, second))
+		for _, r := range []incident.Record{first[0], first[999], first[1099], second[0], second[1099]} {
+			got, err := repo.Get(ctx, "acme", r.Incident.ID)
+			require.NoError(t, err)
+			assert.Equal(t, r.Incident.Title, got.Title)
+			events, err := repo.Events(ctx, "acme", r.Incident.ID)
+			require.NoError(t, err)
+			require.Len(t, events, 2)
+			assert.Equal(t, r.Journal[1].ID, events[1].ID)
+		}
+
+		refused := batch(1100)
+		refused[1099].Incident.Number = first[5].Incident.Number
+		require.ErrorIs(t, repo.CreateBatch(ctx, refused), itsm.ErrAlreadyExists)
+		for _, r := range []incident.Record{refused[0], refused[1098]} {
+			_, err := repo.Get(ctx, "acme", r.Incident.ID)
+			assert.ErrorIs(t, err, itsm.ErrNotFound, "a refused batch stores nothing")
+		}
+	})
+}
+
 // TestNumberAndKeyCannotChange: an update that changes the number or the idempotency
 // key is refused as invalid, and one at a stale version as a conflict, in every
 // dialect.

@@ -67,12 +67,13 @@ func uciRecords(b *testing.B) []incident.Record {
 
 // openReplayDB opens a new SQLite file in b's temporary directory with the settings
 // of the sqlite package's opener, which this in-package benchmark cannot import: its
-// writer DSN (busy timeout, WAL, synchronous=NORMAL, foreign keys, BEGIN IMMEDIATE)
-// on a single connection. It returns the database and a migrated store on it.
-func openReplayDB(b *testing.B, name string) (*sql.DB, *Store) {
+// writer DSN (busy timeout, WAL, synchronous=NORMAL or, with Options.FullSync, FULL,
+// foreign keys, BEGIN IMMEDIATE) on a single connection. It returns the database and
+// a migrated store on it.
+func openReplayDB(b *testing.B, name, synchronous string) (*sql.DB, *Store) {
 	b.Helper()
 	q := url.Values{}
-	q["_pragma"] = []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"}
+	q["_pragma"] = []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(" + synchronous + ")", "foreign_keys(1)"}
 	q.Set("_txlock", "immediate")
 	path := filepath.Join(b.TempDir(), name)
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
@@ -205,6 +206,10 @@ func checkReplayed(b *testing.B, side string, db *sql.DB) {
 // batch/per-record (x-per-record, goal ≤ 0.2) and batch/raw (x-raw-insert, goal ≤
 // 1.5), and the milliseconds of each side. Importing and folding the log is not
 // timed.
+//
+// It runs at the opener's default, synchronous=NORMAL, and at FULL
+// (sqlite.Options.FullSync), where every commit waits for the disk: the share of a
+// one-record transaction that is commit, and so x-per-record, depends on it.
 func BenchmarkReplayUCI(b *testing.B) {
 	recs := uciRecords(b)
 	if len(recs) != uciIncidents {
@@ -224,15 +229,23 @@ func BenchmarkReplayUCI(b *testing.B) {
 		incidents.prepare(rb.incidents)
 		journal.prepare(rb.journal)
 	}
+	for _, synchronous := range []string{"NORMAL", "FULL"} {
+		b.Run("sync="+synchronous, func(b *testing.B) {
+			replay(b, synchronous, recs, batches, incidents, journal)
+		})
+	}
+}
+
+func replay(b *testing.B, synchronous string, recs []incident.Record, batches []rawBatch, incidents, journal *rawInserter) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
 	var tBatch, tRecord, tRaw time.Duration
 	for range b.N {
 		b.StopTimer()
-		batchDB, batchStore := openReplayDB(b, "batch.db")
-		recordDB, recordStore := openReplayDB(b, "record.db")
-		rawDB, _ := openReplayDB(b, "raw.db")
+		batchDB, batchStore := openReplayDB(b, "batch.db", synchronous)
+		recordDB, recordStore := openReplayDB(b, "record.db", synchronous)
+		rawDB, _ := openReplayDB(b, "raw.db", synchronous)
 		b.StartTimer()
 
 		start := time.Now()
