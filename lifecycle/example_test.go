@@ -103,6 +103,25 @@ func ExampleDefinition_Fire() {
 	// transition
 }
 
+// A service that reads a record, fires a copy and stores the copy only on success
+// has nothing to restore: FireCopy spares the snapshot.
+func ExampleDefinition_FireCopy() {
+	services := lifecycle.ServiceLifecycle()
+	stored := Service{State: lifecycle.ServiceTransition} // what the repository holds
+
+	working := stored // the write's private copy
+	owner := itsm.Actor{ID: "sam", Tenant: "acme", Roles: []itsm.Role{itsm.RoleManager}}
+	tr, err := services.FireCopy(context.Background(), owner, &working, lifecycle.ServiceRelease, nil)
+	if err == nil {
+		stored = working // the repository's Update
+	}
+	fmt.Println(tr.From, "->", tr.To, err)
+	fmt.Println(stored.State)
+	// Output:
+	// transition -> operation <nil>
+	// operation
+}
+
 func ExampleDefinition_Mermaid() {
 	fmt.Print(lifecycle.ServiceLifecycle().Mermaid())
 	// Output:
