@@ -92,12 +92,13 @@ func (s *Store) insertRows(ctx context.Context, run runner, table string, column
 		query := s.insertQuery(table, columns, n)
 		var err error
 		if n == full && run.stmts != nil {
-			_, err = run.exec(ctx, query, args[:n*cols]...)
+			_, err = run.exec(ctx, query, args[:n*cols]...) // maps the error itself
 		} else {
 			_, err = run.q.ExecContext(ctx, query, args[:n*cols]...)
+			err = s.d.mapError(err)
 		}
 		if err != nil {
-			return s.d.mapError(err)
+			return err
 		}
 		args = args[n*cols:]
 	}

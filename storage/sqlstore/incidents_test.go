@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,7 +71,7 @@ func TestWritesOfAnySize(t *testing.T) {
 
 // TestBatchesOfAnySize imports batches larger than one multi-row INSERT holds, so the
 // full-size statements (prepared once and kept, on SQLite) run, twice, next to a
-// remainder; then a batch whose last record repeats a number, which must store
+// remainder; then a batch that repeats a number inside a full-size INSERT, which must store
 // nothing although full-size statements ran before the refusal.
 func TestBatchesOfAnySize(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
@@ -105,8 +106,10 @@ func TestBatchesOfAnySize(t *testing.T) {
 		}
 
 		refused := batch(1100)
-		refused[1099].Incident.Number = first[5].Incident.Number
-		require.ErrorIs(t, repo.CreateBatch(ctx, refused), itsm.ErrAlreadyExists)
+		refused[600].Incident.Number = first[5].Incident.Number // in the second full-size INSERT
+		err := repo.CreateBatch(ctx, refused)
+		require.ErrorIs(t, err, itsm.ErrAlreadyExists)
+		assert.Equal(t, 1, strings.Count(err.Error(), itsm.ErrAlreadyExists.Error()), "the refusal is wrapped once: %v", err)
 		for _, r := range []incident.Record{refused[0], refused[1098]} {
 			_, err := repo.Get(ctx, "acme", r.Incident.ID)
 			assert.ErrorIs(t, err, itsm.ErrNotFound, "a refused batch stores nothing")
