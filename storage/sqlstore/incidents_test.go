@@ -71,8 +71,8 @@ func TestWritesOfAnySize(t *testing.T) {
 
 // TestBatchesOfAnySize imports batches larger than one multi-row INSERT holds, so the
 // full-size statements (prepared once and kept, on SQLite) run, twice, next to a
-// remainder; then a batch that repeats a number inside a full-size INSERT, which must store
-// nothing although full-size statements ran before the refusal.
+// remainder; then a batch that repeats a number inside its second full-size INSERT,
+// which must store nothing although the first one ran.
 func TestBatchesOfAnySize(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
 		ctx := t.Context()
