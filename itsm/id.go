@@ -39,10 +39,14 @@ var ids struct {
 }
 
 // v7Stamp packs t as UUIDv7's 60 timestamp bits (RFC 9562 §6.2, method 3): Unix
-// milliseconds, then the fraction of the millisecond in 12 bits.
+// milliseconds, then the fraction of the millisecond in 12 bits. Times before 1970,
+// the zero time included, stamp as 1970.
 func v7Stamp(t time.Time) int64 {
-	ns := t.UnixNano()
-	ms, frac := ns/1e6, ns%1e6
+	ms := t.UnixMilli()
+	if ms < 0 {
+		return 0
+	}
+	frac := int64(t.Nanosecond() % 1e6)
 	return ms<<12 | frac*4096/1e6
 }
 

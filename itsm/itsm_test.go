@@ -40,6 +40,13 @@ func TestNewIDAtCarriesItsTime(t *testing.T) {
 	assert.Negative(t, id.Compare(itsm.NewIDAt(at.Add(time.Microsecond))), "a later time sorts later, within the millisecond too")
 	assert.Negative(t, id.Compare(itsm.NewID()), "an ID of the past sorts before one of now")
 	assert.NotEqual(t, id, itsm.NewIDAt(at), "the rest is random")
+
+	for _, early := range []time.Time{{}, time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)} {
+		u := uuid.UUID(itsm.NewIDAt(early))
+		sec, nsec := u.Time().UnixTime()
+		assert.Equal(t, time.Unix(0, 0), time.Unix(sec, nsec), "%v stamps as 1970", early)
+		assert.Equal(t, uuid.Version(7), u.Version())
+	}
 }
 
 func TestID(t *testing.T) {
