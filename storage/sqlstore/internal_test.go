@@ -279,3 +279,35 @@ func TestBodyKeepsJSONNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"title":"","opened_by":"","impact":"","urgency":"","reopen_count":0,"reassignment_count":0}`, string(b))
 }
+
+// TestCheckEventsNamesTheEntry: a journal entry a column cannot hold is refused as
+// invalid, naming the entry's index and field.
+func TestCheckEventsNamesTheEntry(t *testing.T) {
+	t.Parallel()
+	d, err := SQLite.dialect()
+	require.NoError(t, err)
+	tests := []struct {
+		field string
+		spoil func(*itsm.Event)
+	}{
+		{"events[1].at", func(e *itsm.Event) { e.At = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }},
+		{"events[1].type", func(e *itsm.Event) { e.Type = "bad\xff" }},
+		{"events[1].actor", func(e *itsm.Event) { e.Actor = "a\x00b" }},
+		{"events[1].from", func(e *itsm.Event) { e.From = "\xc3" }},
+		{"events[1].to", func(e *itsm.Event) { e.To = "\x00" }},
+		{"events[1].trigger", func(e *itsm.Event) { e.Trigger = "\xff" }},
+		{"events[1].reason", func(e *itsm.Event) { e.Reason = "\x00" }},
+		{"events[1].data", func(e *itsm.Event) { e.Data = []byte(`{"a":`) }},
+	}
+	good := itsm.Event{Type: itsm.EventUpdated, Actor: "ana", At: time.Now(), Data: []byte(`{"a":1}`)}
+	require.NoError(t, d.checkEvents([]itsm.Event{good, good}))
+	for _, tt := range tests {
+		bad := good
+		tt.spoil(&bad)
+		err := d.checkEvents([]itsm.Event{good, bad, good})
+		require.ErrorIs(t, err, itsm.ErrInvalid, tt.field)
+		var ve *itsm.ValidationError
+		require.ErrorAs(t, err, &ve, tt.field)
+		assert.Equal(t, tt.field, ve.Field)
+	}
+}

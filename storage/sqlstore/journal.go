@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/itsmkit/itsmkit/itsm"
@@ -13,26 +14,33 @@ import (
 // global, increasing sequence (the store's Event.Seq) for readers that follow the
 // feed; (tenant, kind, entity_id, version, idx) is unique.
 
-// checkEvents refuses entries the journal cannot hold as given.
+// checkEvents refuses entries the journal cannot hold as given, naming the field
+// events[i].name.
 func (d *dialect) checkEvents(events []itsm.Event) error {
 	for i := range events {
-		if err := d.checkEvent(i, &events[i]); err != nil {
+		if err := d.checkEvent(&events[i]); err != nil {
+			var ve *itsm.ValidationError
+			if errors.As(err, &ve) { // always: the checks return nothing else
+				ve.Field = fmt.Sprintf("events[%d].%s", i, ve.Field)
+			}
 			return err
 		}
 	}
 	return nil
 }
 
-func (d *dialect) checkEvent(i int, e *itsm.Event) error {
-	if err := d.checkTime(fmt.Sprintf("events[%d].at", i), e.At, false); err != nil {
+// checkEvent checks one entry, naming its fields alone; checkEvents adds the entry's
+// index, so that a valid entry costs no formatting.
+func (d *dialect) checkEvent(e *itsm.Event) error {
+	if err := d.checkTime("at", e.At, false); err != nil {
 		return err
 	}
-	if err := checkTexts("event type", string(e.Type), "event actor", e.Actor, "event from", e.From,
-		"event to", e.To, "event trigger", e.Trigger, "event reason", e.Reason); err != nil {
+	if err := checkTexts("type", string(e.Type), "actor", e.Actor, "from", e.From,
+		"to", e.To, "trigger", e.Trigger, "reason", e.Reason); err != nil {
 		return err
 	}
 	if len(e.Data) > 0 && !json.Valid(e.Data) {
-		return &itsm.ValidationError{Field: fmt.Sprintf("events[%d].data", i), Problem: "is not valid JSON"}
+		return &itsm.ValidationError{Field: "data", Problem: "is not valid JSON"}
 	}
 	return nil
 }
