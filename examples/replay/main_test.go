@@ -73,7 +73,7 @@ func TestReplayUCI(t *testing.T) {
 		"141712 rows → 141707 events in 24918 cases",
 		"24918 incidents loaded into the store",
 		"time to resolve (MTTR) 23362 7.4 d 22.1 h 15.9 d",
-		"time to assign (MTTA) 16808 37.0 h 14 min 3.7 d",
+		"time to assign (MTTA) 24890 1.3 h 0 min 0 min",
 		"incident-resolution 18671 of 24918 met (74.93%)",
 		"reopened 275 of 24918 (1.10%)",
 		"reassigned at least once 11369 of 24918 (45.63%)",

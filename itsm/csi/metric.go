@@ -17,13 +17,15 @@ import (
 // "customer_satisfaction").
 type Metric string
 
-// Metrics computed from the event journal.
+// Metrics computed from the event journal. Their definitions are those of the fields
+// of package itsm/improvement's Report, so that an item's baseline and target mean
+// what the report measures.
 const (
-	MetricMTTA              Metric = "mtta"                // mean time to acknowledge
-	MetricMTTR              Metric = "mttr"                // mean time to resolve
-	MetricReopenRate        Metric = "reopen_rate"         // share of resolved records reopened
+	MetricMTTA              Metric = "mtta"                // mean time to assign: open → first assignment (Report.MTTA)
+	MetricMTTR              Metric = "mttr"                // mean time to resolve: open → resolved (Report.MTTR)
+	MetricReopenRate        Metric = "reopen_rate"         // share of the records opened in the period reopened at least once (Report.Reopened)
 	MetricChangeSuccessRate Metric = "change_success_rate" // share of changes implemented without failure
-	MetricBacklogAge        Metric = "backlog_age"         // age of open records
+	MetricBacklogAge        Metric = "backlog_age"         // age of the open records at a moment (Report.Backlog)
 	MetricSLAAttainment     Metric = "sla_attainment"      // share of SLA targets met; qualify with SLAAttainment
 )
 

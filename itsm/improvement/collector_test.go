@@ -16,18 +16,18 @@ import (
 //
 //	1: new 0h, assigned 1h (Desk), resolved 3h, closed 10h
 //	2: new 2h, assigned 2.5h (Desk), reassigned 3h (Net), on hold 4h–6h, resolved 8h
-//	3: new 4h, assigned 6h, resolved 7h, reopened 9h, resolved 11h, closed 20h
+//	3: new 4h, assigned 6h (to a person), resolved 7h, reopened 9h, resolved 11h, closed 20h
 //	4: new 5h, never assigned
 //	5: opened 30h: after every as-of used here
 func desk() [][]itsm.Event {
 	return [][]itsm.Event{
-		newJournal(1).open(0, "new", map[string]any{"assignment_group": "Desk"}).
-			move(1, "in_progress", nil).move(3, "resolved", nil).move(10, "closed", nil).events,
+		newJournal(1).open(0, "new", nil).
+			move(1, "in_progress", map[string]any{"assignment_group": "Desk"}).move(3, "resolved", nil).move(10, "closed", nil).events,
 		newJournal(2).open(2, "new", nil).
 			move(2.5, "in_progress", map[string]any{"assignment_group": "Desk"}).
 			update(3, map[string]any{"assignment_group": "Net", "reassignment_count": 1}).
 			move(4, "on_hold", nil).move(6, "in_progress", nil).move(8, "resolved", nil).events,
-		newJournal(3).open(4, "new", nil).move(6, "in_progress", nil).move(7, "resolved", nil).
+		newJournal(3).open(4, "new", nil).move(6, "in_progress", map[string]any{"assigned_to": "ana"}).move(7, "resolved", nil).
 			move(9, "in_progress", map[string]any{"reopen_count": 1}).move(11, "resolved", nil).move(20, "closed", nil).events,
 		newJournal(4).open(5, "new", nil).events,
 		newJournal(5).open(30, "new", nil).events,

@@ -13,8 +13,8 @@ import (
 // reassigned, reopened, and still open at the reporting moment.
 func Example() {
 	a := newJournal(1).
-		open(0, "new", map[string]any{"assignment_group": "Desk"}).
-		move(0.5, "in_progress", nil).
+		open(0, "new", nil).
+		move(0.5, "in_progress", map[string]any{"assignment_group": "Desk"}).
 		move(4, "resolved", nil).
 		move(76, "closed", nil)
 	b := newJournal(2).

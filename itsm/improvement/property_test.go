@@ -32,20 +32,21 @@ func movesFrom(state string) []string {
 var nativeStamps = improvement.Stamps{Opened: "opened_at", Assigned: "first_assigned_at", Resolved: "resolved_at", Closed: "closed_at"}
 
 // nativeJournal draws the journal of an incident as the incident practice writes it:
-// events in time order, milestones stamped in Data when they happen, reopens and
+// events in time order, milestones stamped in Data when they happen (the first
+// assignment when a group is first given, at opening or later), reopens and
 // reassignments counted.
 func nativeJournal(t *rapid.T, n int) []itsm.Event {
 	j := newJournal(n)
 	at := rapid.Float64Range(0, 100).Draw(t, "opened")
 	state := rapid.SampledFrom([]string{"new", "new", "in_progress"}).Draw(t, "initial")
 	data := map[string]any{"opened_at": stamp(at), "reopen_count": 0, "reassignment_count": 0}
-	assigned := false
-	if state == "in_progress" {
-		data["first_assigned_at"] = stamp(at)
-		assigned = true
+	group := rapid.SampledFrom([]string{"", "", "Desk"}).Draw(t, "initial group")
+	assigned := group != ""
+	if assigned {
+		data["assignment_group"], data["first_assigned_at"] = group, stamp(at)
 	}
 	j.open(at, state, data)
-	group, reassignments, reopens := "", 0, 0
+	reassignments, reopens := 0, 0
 	steps := rapid.IntRange(0, 12).Draw(t, "steps")
 	for range steps {
 		at += rapid.SampledFrom([]float64{0, 0.25, 1, 5, 30}).Draw(t, "gap")
@@ -61,10 +62,6 @@ func nativeJournal(t *rapid.T, n int) []itsm.Event {
 			case to == "closed" || to == "canceled":
 				data["closed_at"] = stamp(at)
 			}
-			if (to == "in_progress" || to == "on_hold") && !assigned {
-				data["first_assigned_at"] = stamp(at)
-				assigned = true
-			}
 			j.move(at, to, data)
 			state = to
 			continue
@@ -79,6 +76,10 @@ func nativeJournal(t *rapid.T, n int) []itsm.Event {
 		}
 		if g != "" {
 			group = g
+			if !assigned {
+				data["first_assigned_at"] = stamp(at)
+				assigned = true
+			}
 		}
 		j.update(at, data)
 	}

@@ -16,8 +16,10 @@ import (
 // Without [Stamps], the milestones are derived from the events that set the state (the
 // created event and transitions; To is the state they leave the record in):
 //   - Opened is the created event's At.
-//   - Assigned is the At of the first event that leaves the record in in_progress or
-//     on_hold: the moment someone took it up (first assignment).
+//   - Assigned is the At of the first event whose Data gives the record a non-empty
+//     assignment_group or assigned_to: its first assignment, to a group or a person.
+//     A record created with either was assigned when it was opened. This is the
+//     incident practice's rule for first_assigned_at.
 //   - Resolved is the At of the latest event that leaves the record in resolved.
 //   - Closed is the At of the latest event that leaves the record in closed or
 //     canceled (the incident practice stamps closed_at on both).
@@ -65,6 +67,7 @@ const (
 	fieldReopens       = "reopen_count"
 	fieldReassignments = "reassignment_count"
 	fieldGroup         = "assignment_group"
+	fieldAssignee      = "assigned_to"
 )
 
 // ReadRecord folds one record's journal, its events in version order, as of asOf (zero
@@ -99,7 +102,7 @@ const (
 
 func newReader(s Stamps) *reader {
 	rd := &reader{names: [4]string{opened: s.Opened, assigned: s.Assigned, resolved: s.Resolved, closed: s.Closed}}
-	names := [...]string{fieldReopens, fieldReassignments, fieldGroup, s.Opened, s.Assigned, s.Resolved, s.Closed}
+	names := [...]string{fieldReopens, fieldReassignments, fieldGroup, fieldAssignee, s.Opened, s.Assigned, s.Resolved, s.Closed}
 	var buf []byte
 	var ends [len(names)]int
 	for i, name := range names {
@@ -196,10 +199,6 @@ func (f *folder) state(to string, at time.Time) {
 		f.resolved, f.closed = time.Time{}, time.Time{}
 	}
 	switch {
-	case isWorked(to):
-		if f.assigned.IsZero() {
-			f.assigned = at
-		}
 	case to == stateResolved:
 		f.resolved = at
 	case isFinal(to):
@@ -215,7 +214,7 @@ func (f *folder) data(e itsm.Event) error {
 	}
 	s := fields{data: e.Data}
 	for key, value, ok := s.next(); ok; key, value, ok = s.next() {
-		if err := f.field(key, value); err != nil {
+		if err := f.field(key, value, e.At); err != nil {
 			return invalidEvent(e, "data."+string(key), err.Error())
 		}
 	}
@@ -234,7 +233,8 @@ func (f *folder) interesting(data []byte) bool {
 	return false
 }
 
-func (f *folder) field(key, value []byte) error {
+// field reads one field of the Data of an event at at.
+func (f *folder) field(key, value []byte, at time.Time) error {
 	var err error
 	switch string(key) {
 	case fieldReopens:
@@ -242,7 +242,12 @@ func (f *folder) field(key, value []byte) error {
 	case fieldReassignments:
 		f.reassignField, err = count(value)
 	case fieldGroup:
-		err = f.assignGroup(value)
+		err = f.assignGroup(value, at)
+	case fieldAssignee:
+		var who string
+		if who, err = text(value); who != "" {
+			f.assign(at)
+		}
 	}
 	if err != nil {
 		return err
@@ -257,7 +262,7 @@ func (f *folder) field(key, value []byte) error {
 	return nil
 }
 
-func (f *folder) assignGroup(value []byte) error {
+func (f *folder) assignGroup(value []byte, at time.Time) error {
 	g, err := text(value)
 	if err != nil || g == "" {
 		return err
@@ -266,7 +271,15 @@ func (f *folder) assignGroup(value []byte) error {
 		f.groupChanges++
 	}
 	f.group = g
+	f.assign(at)
 	return nil
+}
+
+// assign notes an assignment at at; only the first counts.
+func (f *folder) assign(at time.Time) {
+	if f.assigned.IsZero() {
+		f.assigned = at
+	}
 }
 
 // count decodes a count: a non-negative integer, or null for 0.

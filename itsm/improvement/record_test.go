@@ -71,7 +71,7 @@ func TestReadRecordDerivesMilestones(t *testing.T) {
 func TestReadRecordReopen(t *testing.T) {
 	t.Parallel()
 	j := newJournal(1).
-		open(0, "in_progress", nil).
+		open(0, "in_progress", map[string]any{"assigned_to": "ana"}).
 		move(5, "resolved", nil).
 		move(6, "closed", nil).
 		move(7, "in_progress", nil). // a reopen clears the resolution and the closure
@@ -83,13 +83,40 @@ func TestReadRecordReopen(t *testing.T) {
 	assert.Equal(t, 1, r.Reopens)
 	assert.True(t, r.Resolved.IsZero())
 	assert.True(t, r.Closed.IsZero())
-	assert.Equal(t, h(0), r.Assigned, "created in progress: taken up at once")
+	assert.Equal(t, h(0), r.Assigned, "created assigned: assigned when opened")
 
 	r, err = improvement.ReadRecord(j.events, time.Time{}, improvement.Stamps{})
 	require.NoError(t, err)
 	assert.Equal(t, h(9), r.Resolved, "the latest resolution")
 	assert.Equal(t, h(12), r.Closed)
 	assert.Equal(t, 1, r.Reopens)
+}
+
+// TestReadRecordFirstAssignment: the first assignment is the first event that gives
+// the record a group or a person, whatever the state.
+func TestReadRecordFirstAssignment(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		journal *journal
+		want    time.Time
+	}{
+		{"created with a group", newJournal(1).open(0, "new", map[string]any{"assignment_group": "Desk"}).move(2, "in_progress", nil), h(0)},
+		{"a person, later", newJournal(2).open(0, "new", nil).update(1, map[string]any{"assigned_to": "ana"}).move(2, "in_progress", nil), h(1)},
+		{"a group while new", newJournal(3).open(0, "new", nil).update(1.5, map[string]any{"assignment_group": "Net"}).update(3, map[string]any{"assigned_to": "bo"}), h(1.5)},
+		{"taken up without an assignment", newJournal(4).open(0, "new", nil).move(1, "in_progress", nil), time.Time{}},
+		{"empty and null are no assignment", newJournal(5).open(0, "new", map[string]any{"assignment_group": "", "assigned_to": nil}).update(4, map[string]any{"assigned_to": "cy"}), h(4)},
+	}
+	for _, tt := range tests {
+		r, err := improvement.ReadRecord(tt.journal.events, time.Time{}, improvement.Stamps{})
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.want, r.Assigned, tt.name)
+		r, err = improvement.ReadRecord(tt.journal.events, h(0.5), improvement.Stamps{})
+		require.NoError(t, err, tt.name)
+		if tt.want.After(h(0.5)) || tt.want.IsZero() {
+			assert.True(t, r.Assigned.IsZero(), "%s: not assigned yet as of 0.5h", tt.name)
+		}
+	}
 }
 
 func TestReadRecordCreatedResolvedOrCanceled(t *testing.T) {

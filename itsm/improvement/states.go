@@ -15,9 +15,6 @@ const (
 // or on hold.
 func isOpen(s string) bool { return s == stateNew || s == stateInProgress || s == stateOnHold }
 
-// isWorked reports whether s means someone has taken the record up.
-func isWorked(s string) bool { return s == stateInProgress || s == stateOnHold }
-
 // isFinal reports whether s ends the record: closed or canceled. A final state accrues
 // no time in state while the record stays in it.
 func isFinal(s string) bool { return s == stateClosed || s == stateCanceled }
