@@ -13,7 +13,8 @@ import (
 // Data holds every field set at opening, each later entry's Data the fields it
 // changed, and transitions move the state. Folding the whole journal gives the stored
 // record; folding a prefix gives the record as it was at that version. Comments do not
-// change the record. Fold is how imported event logs become records, and how a host
+// change the record. A journal whose Data never sets opened_at (event logs that do not
+// stamp the opening) gives an incident opened at its created entry's At. Fold is how imported event logs become records, and how a host
 // audits that its store and its journal agree.
 //
 // It returns [itsm.ErrInvalid] for an empty journal, entries of several records, a
@@ -44,6 +45,9 @@ func Fold(journal []itsm.Event) (*Incident, error) {
 			}
 		}
 		inc.Version, inc.UpdatedAt = e.Version, e.At
+	}
+	if inc.OpenedAt.IsZero() { // a log that does not stamp the opening: it is the creation
+		inc.OpenedAt = first.At
 	}
 	return inc, nil
 }

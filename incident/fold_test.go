@@ -2,6 +2,7 @@ package incident_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,4 +63,27 @@ func TestFoldRejectsBadJournals(t *testing.T) {
 		_, err := incident.Fold(journal)
 		assert.ErrorIs(t, err, itsm.ErrInvalid, name)
 	}
+}
+
+// TestFoldOpensAtCreationWithoutStamp: a log that does not stamp opened_at (BPIC
+// 2014) gives an incident opened when its created entry happened; a stamp wins.
+func TestFoldOpensAtCreationWithoutStamp(t *testing.T) {
+	t.Parallel()
+	id := itsm.NewID()
+	created := time.Date(2014, 1, 7, 9, 30, 0, 0, time.UTC)
+	journal := []itsm.Event{
+		{Tenant: "acme", Kind: itsm.KindIncident, EntityID: id, Version: 1, Type: itsm.EventCreated, To: "new", At: created,
+			Data: []byte(`{"title":"printer"}`)},
+		{Tenant: "acme", Kind: itsm.KindIncident, EntityID: id, Version: 2, Type: itsm.EventTransitioned, From: "new", To: "resolved", At: created.Add(time.Hour)},
+	}
+	inc, err := incident.Fold(journal)
+	require.NoError(t, err)
+	assert.Equal(t, created, inc.OpenedAt)
+	assert.Equal(t, created.Add(time.Hour), inc.UpdatedAt)
+
+	stamped := created.Add(-time.Hour)
+	journal[0].Data = []byte(`{"title":"printer","opened_at":"` + stamped.Format(time.RFC3339) + `"}`)
+	inc, err = incident.Fold(journal)
+	require.NoError(t, err)
+	assert.Equal(t, stamped, inc.OpenedAt.UTC())
 }
