@@ -1,6 +1,8 @@
 package incident_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -45,4 +47,81 @@ func TestLoaderCopiesAStore(t *testing.T) {
 	require.NoError(t, again.Add(t.Context(), "", journal))
 	assert.ErrorIs(t, again.Flush(t.Context()), itsm.ErrAlreadyExists)
 	assert.ErrorIs(t, again.Add(t.Context(), "", nil), itsm.ErrInvalid)
+}
+
+// TestLoaderIsolatesRefusedRecords: a record the store refuses costs only itself:
+// the rest of its batch is stored, the refusal is reported by number, and later
+// batches are not held back by it.
+func TestLoaderIsolatesRefusedRecords(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	var journals [][]itsm.Event
+	for range 5 {
+		inc := itsmtest.IncidentIn(t, h.svc, incident.Resolved)
+		journal, err := h.store.Events(t.Context(), itsmtest.Tenant, inc.ID)
+		require.NoError(t, err)
+		journals = append(journals, journal)
+	}
+	target := memory.New()
+	first, _ := incident.NewLoader(target, 0)
+	require.NoError(t, first.Add(t.Context(), "", journals[1]))
+	require.NoError(t, first.Flush(t.Context()))
+
+	loader, err := incident.NewLoader(target, 3)
+	require.NoError(t, err)
+	require.NoError(t, loader.Add(t.Context(), "", journals[0]))
+	require.NoError(t, loader.Add(t.Context(), "", journals[1])) // stored already
+	err = loader.Add(t.Context(), "", journals[2])               // fills the batch
+	var refusedErr *incident.RefusedError
+	require.ErrorAs(t, err, &refusedErr)
+	assert.ErrorIs(t, err, itsm.ErrAlreadyExists)
+	require.Len(t, refusedErr.Refused, 1)
+	stored, err := incident.Fold(journals[1])
+	require.NoError(t, err)
+	assert.Equal(t, stored.Number, refusedErr.Refused[0].Number, "the refused record is named")
+	assert.Equal(t, 2, loader.Loaded(), "the rest of the batch is stored")
+
+	require.NoError(t, loader.Add(t.Context(), "", journals[3]))
+	require.NoError(t, loader.Add(t.Context(), "", journals[4]))
+	require.NoError(t, loader.Flush(t.Context()), "the refused record is not retried")
+	assert.Equal(t, 4, loader.Loaded())
+	for _, j := range journals {
+		_, err := target.Get(t.Context(), itsmtest.Tenant, j[0].EntityID)
+		assert.NoError(t, err)
+	}
+}
+
+// failingBatches fails its first CreateBatch calls as a store that is down would.
+type failingBatches struct {
+	incident.BatchRepository
+	failures int
+}
+
+func (f *failingBatches) CreateBatch(ctx context.Context, records []incident.Record) error {
+	if f.failures > 0 {
+		f.failures--
+		return errors.New("connection reset")
+	}
+	return f.BatchRepository.CreateBatch(ctx, records)
+}
+
+// TestLoaderKeepsTheBatchWhenTheStoreFails: an error that is not a refusal keeps the
+// batch queued, so Flush can be retried.
+func TestLoaderKeepsTheBatchWhenTheStoreFails(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	inc := itsmtest.IncidentIn(t, h.svc, incident.New)
+	journal, err := h.store.Events(t.Context(), itsmtest.Tenant, inc.ID)
+	require.NoError(t, err)
+	target := &failingBatches{BatchRepository: memory.New(), failures: 1}
+	loader, err := incident.NewLoader(target, 0)
+	require.NoError(t, err)
+	require.NoError(t, loader.Add(t.Context(), "", journal))
+	err = loader.Flush(t.Context())
+	require.Error(t, err)
+	var refusedErr *incident.RefusedError
+	assert.False(t, errors.As(err, &refusedErr), "a failing store refuses nothing")
+	assert.Zero(t, loader.Loaded())
+	require.NoError(t, loader.Flush(t.Context()))
+	assert.Equal(t, 1, loader.Loaded())
 }
