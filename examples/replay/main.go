@@ -4,6 +4,7 @@
 // lifecycle, and an HTML report with charts.
 //
 //	go run ./examples/replay [-mapping uci|bpic2014|FILE] [-html report.html] log.csv.gz
+//	go run ./examples/replay log.csv.gz -mapping bpic2014
 //
 // The logs this was built on (the UCI ServiceNow incident log and the BPIC 2014
 // Rabobank sample) ship with mappings; any other CSV log needs a mapping file (see
@@ -61,13 +62,22 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batch, "batch", incident.DefaultBatchSize, "records per transaction when loading the store")
 	fs.StringVar(&c.store, "store", "sqlite", "where to load the incidents: sqlite or memory")
 	fs.StringVar(&c.db, "db", "", "the SQLite database file (default: one in a temporary directory, removed on exit)")
-	if err := fs.Parse(args); err != nil {
-		return c, fmt.Errorf("%w: %v", errUsage, err)
+	// The flag package stops at the first argument that is not a flag; flags may
+	// also follow the log ("replay log.csv.gz -mapping uci"), so parse on after it.
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return c, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
-	if fs.NArg() != 1 || (c.store != "sqlite" && c.store != "memory") {
+	if len(files) != 1 || (c.store != "sqlite" && c.store != "memory") {
 		return c, errUsage
 	}
-	c.log = fs.Arg(0)
+	c.log = files[0]
 	return c, nil
 }
 
@@ -86,10 +96,20 @@ func loadMapping(name string) (*eventlog.Mapping, error) {
 	return eventlog.LoadMapping(f)
 }
 
-// stamps names the journal fields that hold the source system's own milestone
-// stamps; the incident practice writes the same names. First assignment is read from
-// the journal itself (the first assignment group or assignee), which every log has.
-var stamps = improvement.Stamps{Opened: "opened_at", Resolved: "resolved_at", Closed: "closed_at"}
+// stampsOf names the journal fields that hold the source system's own milestone
+// stamps, under the names the incident practice writes, when the mapping fills them
+// (the UCI log stamps opened_at, resolved_at and closed_at; BPIC 2014 stamps none).
+// Every other milestone is derived from the journal (see improvement.Record).
+func stampsOf(m *eventlog.Mapping) improvement.Stamps {
+	name := func(field string) string {
+		if _, ok := m.Fields[field]; ok {
+			return field
+		}
+		return ""
+	}
+	return improvement.Stamps{Opened: name("opened_at"), Assigned: name("first_assigned_at"),
+		Resolved: name("resolved_at"), Closed: name("closed_at")}
+}
 
 // results is everything the replay learned, for the text and HTML reports.
 type results struct {
@@ -136,6 +156,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stamps := stampsOf(mapping)
 	collector, err := improvement.NewCollector(improvement.Options{Stamps: stamps})
 	if err != nil {
 		return err
@@ -159,7 +180,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("case %s: %w", c.ID, err)
 		}
 		sequences = append(sequences, statesOf(c))
-		att, err := improvement.SLAAttainment(slices.Values([][]itsm.Event{c.Events}), slas, time.Time{})
+		att, err := improvement.SLAAttainment(slices.Values([][]itsm.Event{c.Events}), slas, improvement.Options{Stamps: stamps})
 		if err != nil {
 			return err
 		}
@@ -173,20 +194,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if rec, err := improvement.ReadRecord(c.Events, time.Time{}, stamps); err == nil && !rec.Resolved.IsZero() {
 			res.resolution = append(res.resolution, rec.Resolved.Sub(rec.Opened))
 		}
-		if err := loader.Add(ctx, c.ID, c.Events); err != nil {
-			if errors.Is(err, itsm.ErrInvalid) { // the case does not make a valid incident
-				res.notLoaded[reasonOf(err)]++
-				return nil
-			}
-			return err
-		}
-		return nil
+		return res.notLoadedBy(loader.Add(ctx, c.ID, c.Events))
 	})
 	bar.finish()
 	if err != nil {
 		return err
 	}
-	if err := loader.Flush(ctx); err != nil {
+	if err := res.notLoadedBy(loader.Flush(ctx)); err != nil {
 		return err
 	}
 	res.elapsed = time.Since(began)
@@ -246,6 +260,26 @@ func statesOf(c eventlog.Case) []incident.State {
 		out[i] = incident.State(s)
 	}
 	return out
+}
+
+// notLoadedBy counts the cases err says were not loaded, by reason: a case that does
+// not make a valid incident, or records of a batch the store refused (the loader
+// stored the rest). It returns any other error.
+func (res *results) notLoadedBy(err error) error {
+	var refused *incident.RefusedError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &refused):
+		for _, r := range refused.Refused {
+			res.notLoaded[reasonOf(r.Err)]++
+		}
+		return nil
+	case errors.Is(err, itsm.ErrInvalid):
+		res.notLoaded[reasonOf(err)]++
+		return nil
+	}
+	return err
 }
 
 func reasonOf(err error) string {

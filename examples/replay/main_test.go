@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/itsmkit/itsmkit/itsm/improvement"
 )
 
 func TestReplaySyntheticLog(t *testing.T) {
@@ -55,6 +57,25 @@ func TestReplayUsage(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	err = run(t.Context(), []string{"-html", "", "testdata/missing.csv.gz"}, &out, &errOut)
 	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.True(t, errors.Is(run(t.Context(), []string{"a.csv", "b.csv"}, &out, &errOut), errUsage), "one log at a time")
+	assert.True(t, errors.Is(run(t.Context(), []string{"a.csv", "-store"}, &out, &errOut), errUsage), "a flag after the log still needs its value")
+}
+
+// TestParseFlagsAfterTheLog: flags may come before or after the log, as in
+// "replay log.csv.gz -mapping uci".
+func TestParseFlagsAfterTheLog(t *testing.T) {
+	t.Parallel()
+	want := config{log: "log.csv.gz", mapping: "bpic2014", html: "r.html", store: "memory", batch: 7}
+	for _, args := range [][]string{
+		{"-mapping", "bpic2014", "-html", "r.html", "-store", "memory", "-batch", "7", "log.csv.gz"},
+		{"log.csv.gz", "-mapping", "bpic2014", "-html", "r.html", "-store", "memory", "-batch", "7"},
+		{"-mapping", "bpic2014", "-store", "memory", "log.csv.gz", "-html", "r.html", "-batch=7"},
+	} {
+		var errOut bytes.Buffer
+		got, err := parse(args, &errOut)
+		require.NoError(t, err, "%q", args)
+		assert.Equal(t, want, got, "%q", args)
+	}
 }
 
 // TestReplayUCI replays the real UCI ServiceNow log when ITSM_DATA_DIR names the
@@ -87,3 +108,18 @@ func TestReplayUCI(t *testing.T) {
 // squeeze folds runs of white space into one space, so tests compare figures, not
 // column alignment.
 func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestStampsFollowTheMapping(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		mapping string
+		want    improvement.Stamps
+	}{
+		{"uci", improvement.Stamps{Opened: "opened_at", Resolved: "resolved_at", Closed: "closed_at"}},
+		{"bpic2014", improvement.Stamps{}},
+	} {
+		m, err := loadMapping(tt.mapping)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, stampsOf(m), tt.mapping)
+	}
+}
