@@ -3,7 +3,6 @@ package improvement
 import (
 	"fmt"
 	"iter"
-	"time"
 
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/itsm/sla"
@@ -30,19 +29,40 @@ type Attainment struct {
 func (a Attainment) Rate() Rate { return Rate{Count: a.Met, Of: a.Met + a.Breached} }
 
 // SLAAttainment computes, per SLA definition, how many of the clocks the journals
-// produced were met and how many breached, as of asOf (zero means every event). Every
-// clock of a record counts (a definition with a Reset attaches several). The result is
-// in the order of defs. Like every metric here it is a pure function of the journals,
-// so it can be recomputed for any past moment and after any change to a definition.
-func SLAAttainment(journals iter.Seq[[]itsm.Event], defs []*sla.Definition, asOf time.Time) ([]Attainment, error) {
+// produced were met and how many breached, as of opts.AsOf (zero means every event).
+// Every clock of a record counts (a definition with a Reset attaches several). Like
+// every rate here, its population is the records opened in the reporting period
+// [opts.From, opts.To) (see [Options]; the record's Opened as [Record] defines it, with
+// opts.Stamps); opts.Calendar plays no part: each definition measures in its own
+// calendar. The result is in the order of defs. Like every metric here it is a pure
+// function of the journals, so it can be recomputed for any past moment and after any
+// change to a definition.
+//
+// It returns [itsm.ErrInvalid] for options [NewCollector] refuses and for a journal
+// [ReadRecord] refuses.
+func SLAAttainment(journals iter.Seq[[]itsm.Event], defs []*sla.Definition, opts Options) ([]Attainment, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
 	out := make([]Attainment, len(defs))
 	for i, d := range defs {
 		out[i].Definition = d.ID()
 	}
+	asOf, period := opts.AsOf, !opts.From.IsZero() || !opts.To.IsZero()
+	rd := newReader(opts.Stamps)
 	now := asOf
 	for events := range journals {
 		if len(events) == 0 {
 			continue
+		}
+		if period {
+			r, err := rd.read(events, asOf)
+			if err != nil {
+				return nil, err
+			}
+			if r.Events == 0 || !opts.inPeriod(r.Opened) {
+				continue
+			}
 		}
 		if asOf.IsZero() {
 			now = events[len(events)-1].At

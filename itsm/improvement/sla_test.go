@@ -54,15 +54,29 @@ func TestSLAAttainment(t *testing.T) {
 		ticket(t0, step{time.Hour, "in_progress"}, step{10 * time.Hour, "resolved"}), // breached before asOf, still running then
 	}
 	asOf := t0.Add(8 * time.Hour)
-	got, err := improvement.SLAAttainment(slices.Values(journals), []*sla.Definition{resolve}, asOf)
+	got, err := improvement.SLAAttainment(slices.Values(journals), []*sla.Definition{resolve}, improvement.Options{AsOf: asOf})
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, improvement.Attainment{Definition: "resolve-in-4h", Met: 1, Breached: 2, Open: 1, Cancelled: 1}, got[0])
 	assert.InDelta(t, 33.33, got[0].Rate().Percent(), 0.01)
 
 	// As of the start nothing is decided yet; as of the end every clock is.
-	early, err := improvement.SLAAttainment(slices.Values(journals), []*sla.Definition{resolve}, t0.Add(30*time.Minute))
+	early, err := improvement.SLAAttainment(slices.Values(journals), []*sla.Definition{resolve}, improvement.Options{AsOf: t0.Add(30 * time.Minute)})
 	require.NoError(t, err)
 	assert.Equal(t, 0, early[0].Met+early[0].Breached)
 	assert.Equal(t, 4, early[0].Open)
+
+	// A reporting period keeps the records opened in it: the one opened at t0+6h.
+	later, err := improvement.SLAAttainment(slices.Values(journals), []*sla.Definition{resolve},
+		improvement.Options{AsOf: asOf, From: t0.Add(time.Hour), To: t0.Add(24 * time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, improvement.Attainment{Definition: "resolve-in-4h", Open: 1}, later[0])
+	first, err := improvement.SLAAttainment(slices.Values(journals), []*sla.Definition{resolve},
+		improvement.Options{AsOf: asOf, To: t0.Add(time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, improvement.Attainment{Definition: "resolve-in-4h", Met: 1, Breached: 2, Cancelled: 1}, first[0])
+
+	_, err = improvement.SLAAttainment(slices.Values(journals), []*sla.Definition{resolve},
+		improvement.Options{From: t0, To: t0})
+	assert.ErrorIs(t, err, itsm.ErrInvalid, "an empty period")
 }
