@@ -22,6 +22,9 @@ const (
 	// OpAssign is also the assign trigger: reassigning an incident already in progress
 	// is authorised as the same operation.
 	OpAssign = Operation(TriggerAssign)
+	// OpReadWorkNotes is seeing the work notes in an incident's history (see
+	// Service.History): OpRead alone shows the record and its public comments.
+	OpReadWorkNotes Operation = "read_work_notes"
 )
 
 // Authorizer decides whether actor may perform op on inc. It returns nil to allow,

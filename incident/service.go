@@ -3,9 +3,11 @@ package incident
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/itsmkit/itsmkit/internal/textcheck"
@@ -59,6 +61,13 @@ func (i *Incident) Ref() Ref { return Ref{ID: i.ID, Version: i.Version} }
 // concurrent use. Every method validates its input before touching storage, scopes
 // everything by the actor's tenant, and writes the new record version and its journal
 // entries in one atomic Repository call.
+//
+// A field update that changes no field (Assign of the current group and assignee to
+// an incident in progress or on hold, SetImpactUrgency with the current assessment,
+// OverridePriority with the current priority and reason) is still validated,
+// authorized and checked against Ref.Version, but stores nothing, journals nothing
+// and runs no hooks: it returns the incident as stored, at the same version.
+// Transitions and comments always write.
 type Service struct {
 	repo      Repository
 	clock     itsm.Clock
@@ -176,7 +185,7 @@ type OpenInput struct {
 	Major           bool
 	Custom          map[string]any
 	// IdempotencyKey makes Open safe to retry: a second Open with the same key in the
-	// same tenant returns the first incident.
+	// same tenant returns the first incident, to an actor who may read it.
 	IdempotencyKey string
 }
 
@@ -185,7 +194,10 @@ type OpenInput struct {
 // It returns [itsm.ErrInvalid] (a *itsm.ValidationError naming the field) for bad
 // input, [itsm.ErrNotFound] when Parent is not an incident of the tenant, and
 // [itsm.ErrForbidden] when the authorizer refuses. With an IdempotencyKey already used
-// in the tenant it returns the incident first opened with it and stores nothing.
+// in the tenant it stores nothing: it returns the incident first opened with the key
+// when the authorizer lets actor read it (OpRead, as Get asks), and the refusal,
+// matching [itsm.ErrForbidden], when not. A key is no capability: reusing another
+// caller's key never discloses their incident.
 func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*Incident, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -198,9 +210,11 @@ func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*In
 		return nil, err
 	}
 	if in.IdempotencyKey != "" {
-		if first, err := s.repo.FindByIdempotencyKey(ctx, actor.Tenant, in.IdempotencyKey); err == nil {
-			return first, nil
-		} else if !errors.Is(err, itsm.ErrNotFound) {
+		first, err := s.repo.FindByIdempotencyKey(ctx, actor.Tenant, in.IdempotencyKey)
+		if err == nil {
+			return s.retried(ctx, actor, first)
+		}
+		if !errors.Is(err, itsm.ErrNotFound) {
 			return nil, fmt.Errorf("incident: open: %w", err)
 		}
 	}
@@ -221,7 +235,7 @@ func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*In
 	if err := s.repo.Create(ctx, inc, events); err != nil {
 		if in.IdempotencyKey != "" && errors.Is(err, itsm.ErrAlreadyExists) {
 			if first, ferr := s.repo.FindByIdempotencyKey(ctx, actor.Tenant, in.IdempotencyKey); ferr == nil {
-				return first, nil
+				return s.retried(ctx, actor, first)
 			}
 		}
 		return nil, fmt.Errorf("incident: open: %w", err)
@@ -231,6 +245,15 @@ func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*In
 	}
 	s.committed(ctx, events)
 	return inc, nil
+}
+
+// retried answers a retried Open with first, the incident its idempotency key opened,
+// when actor may read it, and with the authorizer's refusal when not.
+func (s *Service) retried(ctx context.Context, actor itsm.Actor, first *Incident) (*Incident, error) {
+	if err := s.authorize(ctx, actor, OpRead, first); err != nil {
+		return nil, err
+	}
+	return first, nil
 }
 
 func (s *Service) newIncident(actor itsm.Actor, in OpenInput) (*Incident, error) {
@@ -345,14 +368,26 @@ func (s *Service) List(ctx context.Context, actor itsm.Actor, filter Filter, pag
 }
 
 // History returns the incident's journal in order: creation, transitions, updates and
-// comments.
+// comments. It fails as Get does when actor may not read the incident.
+//
+// Work notes are left out unless the authorizer lets actor OpReadWorkNotes on the
+// incident (DefaultAuthorizer: agents, managers and the system, never callers). A
+// comment entry that does not say it is Public, such as one imported without a
+// visibility, counts as a work note.
 func (s *Service) History(ctx context.Context, actor itsm.Actor, id itsm.ID) ([]itsm.Event, error) {
-	if _, err := s.Get(ctx, actor, id); err != nil {
+	inc, err := s.Get(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
 	events, err := s.repo.Events(ctx, actor.Tenant, id)
 	if err != nil {
 		return nil, fmt.Errorf("incident %s: history: %w", id, err)
+	}
+	if err := s.authorize(ctx, actor, OpReadWorkNotes, inc); err != nil {
+		if !errors.Is(err, itsm.ErrForbidden) {
+			return nil, err
+		}
+		events = slices.DeleteFunc(events, isWorkNote)
 	}
 	return events, nil
 }
@@ -488,6 +523,18 @@ func (s *Service) Comment(ctx context.Context, actor itsm.Actor, ref Ref, body s
 	})
 }
 
+// isWorkNote reports whether e is a comment for agents only: a work note, or a comment
+// whose Data does not say it is public.
+func isWorkNote(e itsm.Event) bool {
+	if e.Type != itsm.EventCommented {
+		return false
+	}
+	var c struct {
+		Visibility Visibility `json:"visibility"`
+	}
+	return json.Unmarshal(e.Data, &c) != nil || c.Visibility != Public
+}
+
 // updatable refuses field updates on incidents in a final state, and asks the
 // authorizer.
 func (s *Service) updatable(ctx context.Context, actor itsm.Actor, inc *Incident, op Operation) error {
@@ -520,8 +567,10 @@ func (s *Service) fire(ctx context.Context, actor itsm.Actor, inc *Incident, t T
 }
 
 // write loads the incident at ref, lets change modify a copy and describe the change
-// as an event, then stores the new version with the event. With ref.Version zero it
-// retries a few times when another writer wins the race.
+// as an event, then stores the new version with the event. A field update (an updated
+// event without Data) that changes no field stores nothing and returns the incident
+// as stored. With ref.Version zero it retries a few times when another writer wins
+// the race.
 func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, change func(inc *Incident, at time.Time) (itsm.Event, error)) (*Incident, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -561,14 +610,18 @@ func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, chang
 	if err != nil {
 		return nil, nil, err
 	}
+	data := ev.Data
+	if data == nil {
+		data = changes(&before, inc)
+		if data == nil && ev.Type == itsm.EventUpdated {
+			return inc, nil, nil // a field update that changes no field: nothing to store
+		}
+	}
 	inc.Version = before.Version + 1
 	inc.UpdatedAt = at
 	full := s.event(actor, inc, 0, ev.Type)
 	full.From, full.To, full.Trigger, full.Reason = ev.From, ev.To, ev.Trigger, ev.Reason
-	full.Data = ev.Data
-	if full.Data == nil {
-		full.Data = changes(&before, inc)
-	}
+	full.Data = data
 	events := []itsm.Event{full}
 	if err := s.repo.Update(ctx, inc, before.Version, events); err != nil {
 		return nil, nil, fmt.Errorf("incident %s: %w", inc.Number, err)
@@ -594,6 +647,9 @@ func (s *Service) event(actor itsm.Actor, inc *Incident, index int, t itsm.Event
 }
 
 func (s *Service) committed(ctx context.Context, events []itsm.Event) {
+	if len(events) == 0 { // a write that changed nothing committed nothing
+		return
+	}
 	for _, h := range s.hooks {
 		h(ctx, events)
 	}

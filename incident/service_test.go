@@ -2,9 +2,11 @@ package incident_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -503,4 +505,222 @@ func TestTxNeedsATransactionalRepository(t *testing.T) {
 	h := newHarness(t, incident.Options{})
 	_, err := h.svc.Tx(nil)
 	assert.True(t, errors.Is(err, itsm.ErrInvalid), "memory cannot join a SQL transaction: %v", err)
+}
+
+// racedKey is a repository on which an Open's first idempotency-key lookup misses, as
+// when another Open with the same key commits between that lookup and the create.
+type racedKey struct {
+	incident.Repository
+	lookups atomic.Int32
+}
+
+func (r *racedKey) FindByIdempotencyKey(ctx context.Context, tenant itsm.Tenant, key string) (*incident.Incident, error) {
+	if r.lookups.Add(1) == 1 {
+		return nil, itsm.ErrNotFound
+	}
+	return r.Repository.FindByIdempotencyKey(ctx, tenant, key)
+}
+
+func TestIdempotencyKeyReturnsOnlyAnIncidentTheActorMayRead(t *testing.T) {
+	t.Parallel()
+	alice := itsm.Actor{ID: "alice", Tenant: itsmtest.Tenant, Roles: []itsm.Role{itsm.RoleCaller}}
+	bob := itsm.Actor{ID: "bob", Tenant: itsmtest.Tenant, Roles: []itsm.Role{itsm.RoleCaller}}
+	tests := []struct {
+		name     string
+		actor    itsm.Actor
+		raced    bool  // the retry's lookup misses and its create collides
+		sentinel error // nil: the retry gets alice's incident
+	}{
+		{"alice retries", alice, false, nil},
+		{"another caller reuses the key", bob, false, itsm.ErrForbidden},
+		{"an agent reuses the key", itsmtest.Agent, false, nil},
+		{"another caller reuses the key in a race", bob, true, itsm.ErrForbidden},
+		{"an agent reuses the key in a race", itsmtest.Agent, true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			h := newHarness(t, incident.Options{})
+			first, err := h.svc.Open(ctx, alice, incident.OpenInput{Title: "my mail is gone", IdempotencyKey: "k"})
+			require.NoError(t, err)
+			svc := h.svc
+			if tt.raced {
+				svc, err = incident.NewService(&racedKey{Repository: h.store}, incident.Options{Clock: h.clock})
+				require.NoError(t, err)
+			}
+
+			got, err := svc.Open(ctx, tt.actor, incident.OpenInput{Title: "mine now", IdempotencyKey: "k"})
+
+			if tt.sentinel != nil {
+				itsmtest.RequireRefused(t, err, tt.sentinel)
+				assert.Nil(t, got)
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, first, got)
+			}
+			all, _, err := h.store.List(ctx, itsmtest.Tenant, incident.Filter{}, incident.Page{})
+			require.NoError(t, err)
+			require.Len(t, all, 1, "a retry must store nothing")
+			assert.Equal(t, first, all[0])
+		})
+	}
+}
+
+func TestHistoryShowsWorkNotesOnlyToThoseWhoMaySeeThem(t *testing.T) {
+	t.Parallel()
+	managersOnly := func(ctx context.Context, actor itsm.Actor, op incident.Operation, inc *incident.Incident) error {
+		if op == incident.OpReadWorkNotes && !actor.HasRole(itsm.RoleManager) {
+			return incident.Forbidden(actor, op)
+		}
+		return incident.DefaultAuthorizer(ctx, actor, op, inc)
+	}
+	tests := []struct {
+		name      string
+		authorize incident.Authorizer
+		actor     itsm.Actor
+		want      []string // comment bodies, in order
+	}{
+		{"the caller", nil, itsmtest.Caller, []string{"we are on it", "any news?"}},
+		{"an agent", nil, itsmtest.Agent, []string{"we are on it", "vendor ticket 42", "any news?"}},
+		{"a manager", nil, itsmtest.Manager, []string{"we are on it", "vendor ticket 42", "any news?"}},
+		{"an agent, when the host shows work notes to managers only", managersOnly, itsmtest.Agent, []string{"we are on it", "any news?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			h := newHarness(t, incident.Options{Authorize: tt.authorize})
+			inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress) // opened for itsmtest.Caller
+			inc, err := h.svc.Comment(ctx, itsmtest.Agent, inc.Ref(), "we are on it", incident.Public)
+			require.NoError(t, err)
+			inc, err = h.svc.Comment(ctx, itsmtest.Agent, inc.Ref(), "vendor ticket 42", incident.WorkNote)
+			require.NoError(t, err)
+			_, err = h.svc.Comment(ctx, itsmtest.Caller, inc.Ref(), "any news?", incident.Public)
+			require.NoError(t, err)
+
+			journal, err := h.svc.History(ctx, tt.actor, inc.ID)
+			require.NoError(t, err)
+
+			var bodies []string
+			for _, e := range journal {
+				if e.Type != itsm.EventCommented {
+					continue
+				}
+				var c struct{ Body string }
+				require.NoError(t, json.Unmarshal(e.Data, &c))
+				bodies = append(bodies, c.Body)
+			}
+			assert.Equal(t, tt.want, bodies)
+			assert.Equal(t, []string{"new→in_progress"}, itsmtest.Transitions(journal), "only comments are left out")
+		})
+	}
+}
+
+func TestOpenRefusesCustomTextThatJSONWouldChange(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	tests := []struct {
+		name   string
+		custom map[string]any
+		field  string
+	}{
+		{"invalid UTF-8 in a value", map[string]any{"a": "bad \xff"}, "custom.a"},
+		{"NUL in a value", map[string]any{"a": "nul\x00byte"}, "custom.a"},
+		{"invalid UTF-8 in a nested key", map[string]any{"a": map[string]any{"b\xfe": 1}}, "custom.a"},
+		{"NUL in a nested key", map[string]any{"a": map[string]any{"b": map[string]any{"c\x00": true}}}, "custom.a.b"},
+		{"invalid UTF-8 in a nested value", map[string]any{"a": map[string]any{"b": "\xc3"}}, "custom.a.b"},
+		{"invalid UTF-8 in a list", map[string]any{"list": []any{"x", 2, "\xed\xa0\x80"}}, "custom.list[2]"},
+		{"NUL in a list in a list", map[string]any{"m": []any{[]any{"ok", "a\x00"}}}, "custom.m[0][1]"},
+		{"invalid UTF-8 in a typed slice", map[string]any{"tags": []string{"ok", "\xff"}}, "custom.tags[1]"},
+		{"invalid UTF-8 in a typed map key", map[string]any{"m": map[string]int{"\xff": 1}}, "custom.m"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := h.svc.Open(t.Context(), itsmtest.Agent, incident.OpenInput{Title: "ok", Custom: tt.custom})
+			itsmtest.RequireInvalidField(t, err, tt.field)
+		})
+	}
+	all, _, err := h.store.List(t.Context(), itsmtest.Tenant, incident.Filter{}, incident.Page{})
+	require.NoError(t, err)
+	assert.Empty(t, all, "refused custom fields must store nothing")
+
+	valid := map[string]any{
+		"name":   "Zoë 日本 🚀",
+		"ключ":   map[string]any{"emoji 🙂": []any{"ü", "\ufffd is a character too", `\u0000 stays text`}},
+		"spaces": "tab\tand\nnewline",
+	}
+	inc, err := h.svc.Open(t.Context(), itsmtest.Agent, incident.OpenInput{Title: "ok", Custom: valid})
+	require.NoError(t, err)
+	got, err := h.svc.Get(t.Context(), itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, valid, got.Custom)
+}
+
+func TestUpdatesThatChangeNothingStoreNothing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		do       func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error)
+		changed  bool
+		sentinel error
+	}{
+		{"same impact and urgency", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.SetImpactUrgency(ctx, itsmtest.Agent, ref, itsm.ImpactLow, itsm.UrgencyLow)
+		}, false, nil},
+		{"same group and assignee", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Assign(ctx, itsmtest.Agent, ref, "Service Desk", itsmtest.Agent.ID)
+		}, false, nil},
+		{"same assignee, group kept", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Assign(ctx, itsmtest.Agent, ref, "", itsmtest.Agent.ID)
+		}, false, nil},
+		{"same values at a stale version", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			ref.Version--
+			return svc.SetImpactUrgency(ctx, itsmtest.Agent, ref, itsm.ImpactLow, itsm.UrgencyLow)
+		}, false, itsm.ErrConflict},
+		{"same values by an actor who may not update", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.SetImpactUrgency(ctx, itsmtest.Caller, ref, itsm.ImpactLow, itsm.UrgencyLow)
+		}, false, itsm.ErrForbidden},
+		{"new impact", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.SetImpactUrgency(ctx, itsmtest.Agent, ref, itsm.ImpactHigh, itsm.UrgencyLow)
+		}, true, nil},
+		{"new assignee", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Assign(ctx, itsmtest.Agent, ref, "", "ana")
+		}, true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var hooked atomic.Int32
+			h := newHarness(t, incident.Options{AfterCommit: []incident.Hook{func(context.Context, []itsm.Event) { hooked.Add(1) }}})
+			inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress) // low impact and urgency, Service Desk / agent
+			before, err := h.svc.History(t.Context(), itsmtest.Agent, inc.ID)
+			require.NoError(t, err)
+			hooked.Store(0)
+			h.clock.Advance(time.Minute)
+
+			got, err := tt.do(t.Context(), h.svc, inc.Ref())
+
+			want := inc.Version
+			if tt.changed {
+				want++
+			}
+			if tt.sentinel != nil {
+				itsmtest.RequireRefused(t, err, tt.sentinel)
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, want, got.Version)
+				if !tt.changed {
+					assert.Equal(t, inc, got, "returns the incident as stored")
+				}
+			}
+			after, err := h.svc.History(t.Context(), itsmtest.Agent, inc.ID)
+			require.NoError(t, err)
+			assert.Len(t, after, len(before)+int(want-inc.Version))
+			stored, err := h.store.Get(t.Context(), inc.Tenant, inc.ID)
+			require.NoError(t, err)
+			assert.Equal(t, want, stored.Version)
+			assert.Equal(t, int32(want-inc.Version), hooked.Load(), "hooks run for stored writes only")
+		})
+	}
 }
