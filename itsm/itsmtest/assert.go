@@ -32,16 +32,48 @@ func RequireRefused(t testing.TB, err error, sentinel error, codes ...string) {
 	}
 }
 
-// RequireInvalidField fails the test unless err is a validation failure naming field.
+// RequireInvalidField fails the test unless err is a validation failure naming field:
+// an error matching [itsm.ErrInvalid] with an *itsm.ValidationError for field anywhere
+// in its tree. A policy refusal holds one per field at fault, and any of them counts.
 func RequireInvalidField(t testing.TB, err error, field string) {
 	t.Helper()
-	var ve *itsm.ValidationError
-	if !errors.Is(err, itsm.ErrInvalid) || !errors.As(err, &ve) {
+	fields := invalidFields(err)
+	if !errors.Is(err, itsm.ErrInvalid) || len(fields) == 0 {
 		t.Fatalf("expected an *itsm.ValidationError for %q, got %v", field, err)
 	}
-	if ve.Field != field {
-		t.Fatalf("validation error names field %q, want %q (%v)", ve.Field, field, err)
+	if !slices.Contains(fields, field) {
+		t.Fatalf("validation errors name fields %q, want %q (%v)", fields, field, err)
 	}
+}
+
+// invalidFields returns the Field of every *itsm.ValidationError in err's tree, in the
+// order errors.As visits them. errors.As stops at the first, which is not enough when
+// a refusal lists several fields.
+func invalidFields(err error) []string {
+	var fields []string
+	var walk func(error)
+	walk = func(err error) {
+		if err == nil {
+			return
+		}
+		ve, ok := err.(*itsm.ValidationError)
+		if as, can := err.(interface{ As(any) bool }); !ok && can {
+			ok = as.As(&ve)
+		}
+		if ok && ve != nil {
+			fields = append(fields, ve.Field)
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return fields
 }
 
 // RequireTransition fails the test unless the journal's last entry records a
