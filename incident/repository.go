@@ -16,40 +16,68 @@ import (
 // it; storage/storagetest checks that an implementation honours every sentence below.
 //
 // Every method is scoped by tenant: a record of another tenant is invisible, and
-// asking for it answers [itsm.ErrNotFound]. Records go in and come out as copies: the
+// asking for it answers [itsm.ErrNotFound]. A record is identified by its tenant and
+// ID together: two tenants may each hold a record with the same ID, and they are two
+// records that never affect each other. Records go in and come out as copies: the
 // caller may change what it passed or received without changing what is stored.
-// Implementations are safe for concurrent use. Errors other than the sentinels named
-// below are the store's own failures, wrapped with %w.
+// Implementations are safe for concurrent use.
+//
+// Times come back as the instants written, in UTC whatever location they were written
+// in, at the precision the adapter documents (storing may drop what is finer). A zero
+// time means "not yet" and comes back zero.
+//
+// A write that the port refuses as given returns [itsm.ErrInvalid] (an
+// [*itsm.ValidationError] naming the field) and stores nothing: rather than store
+// something other than what it was given, an adapter refuses what it cannot hold
+// exactly (text a column cannot carry, a time outside its range, a custom value JSON
+// does not carry as is). Errors other than [itsm.ErrInvalid] and the sentinels named
+// below are the store's own failures (or the context's error), wrapped with %w.
 type Repository interface {
-	// Create stores a new incident (Version 1) and appends events, all or nothing.
-	// It returns [itsm.ErrAlreadyExists] when the tenant already has an incident with
-	// the same ID, Number, or non-empty IdempotencyKey. Events carry the incident's
-	// tenant, kind, ID and version; Create assigns their Seq.
+	// Create stores inc as a new incident and appends events to its journal, all or
+	// nothing; on success it sets each event's Seq in events.
+	//
+	// inc must be Version 1 of a valid tenant, with an ID, CreatedAt, UpdatedAt and
+	// OpenedAt; every event must carry inc's tenant, kind ([itsm.KindIncident]), ID
+	// and version. Otherwise, or when inc or an event cannot be stored as given,
+	// Create returns [itsm.ErrInvalid]. It returns [itsm.ErrAlreadyExists] when the
+	// tenant already has an incident with the same ID, Number, or non-empty
+	// IdempotencyKey; records of other tenants do not count.
 	Create(ctx context.Context, inc *Incident, events []itsm.Event) error
 
 	// Get returns the incident with id in tenant, or [itsm.ErrNotFound].
 	Get(ctx context.Context, tenant itsm.Tenant, id itsm.ID) (*Incident, error)
 
 	// FindByIdempotencyKey returns the tenant's incident opened with key, or
-	// [itsm.ErrNotFound].
+	// [itsm.ErrNotFound] (always for the empty key).
 	FindByIdempotencyKey(ctx context.Context, tenant itsm.Tenant, key string) (*Incident, error)
 
-	// Update replaces the stored incident with inc and appends events, all or nothing,
-	// provided the stored version is still expected; inc.Version is expected+1. A
-	// stale expected version returns [itsm.ErrConflict]; a missing incident (or one of
-	// another tenant) returns [itsm.ErrNotFound]. When several writers update the same
-	// version concurrently, exactly one succeeds.
+	// Update replaces the stored incident with inc, every field as given (a field set
+	// to its zero value is cleared), and appends events to its journal, all or
+	// nothing, provided the stored version is still expected. On success it sets each
+	// event's Seq in events.
+	//
+	// inc.Version must be expected+1, inc must hold what Create requires, and events
+	// must carry inc's tenant, kind, ID and new version; otherwise, or when inc or an
+	// event cannot be stored as given, Update returns [itsm.ErrInvalid]. A missing
+	// incident (or one of another tenant) returns [itsm.ErrNotFound]; a stale
+	// expected version returns [itsm.ErrConflict]. Number and IdempotencyKey never
+	// change: an update that changes either (including setting or clearing the key)
+	// returns [itsm.ErrInvalid]. When several writers update the same version
+	// concurrently, exactly one succeeds and the others get [itsm.ErrConflict].
 	Update(ctx context.Context, inc *Incident, expected int64, events []itsm.Event) error
 
 	// List returns one page of the tenant's incidents that match filter, in
 	// page.Order, and the cursor of the next page ("" after the last page). Pages are
 	// keyset pages: a record that existed when the first page was read appears exactly
 	// once across the pages as long as its sort key does not change, whatever is
-	// inserted meanwhile. A malformed filter or cursor returns [itsm.ErrInvalid].
+	// inserted meanwhile. A malformed filter, limit, order or cursor returns
+	// [itsm.ErrInvalid].
 	List(ctx context.Context, tenant itsm.Tenant, filter Filter, page Page) ([]*Incident, string, error)
 
 	// Events returns the incident's journal in (Version, Index) order, or
-	// [itsm.ErrNotFound] when the tenant has no such incident.
+	// [itsm.ErrNotFound] when the tenant has no such incident. Entries come back as
+	// they were written, Data as the same JSON value (a store may reformat it), each
+	// with the Seq it was given when stored: Seq increases along the journal.
 	Events(ctx context.Context, tenant itsm.Tenant, id itsm.ID) ([]itsm.Event, error)
 
 	// NextNumber returns the next value of the tenant's sequence for kind: 1, 2, 3 …
@@ -261,11 +289,18 @@ type Record struct {
 }
 
 // BatchRepository is implemented by adapters that can store many new incidents in one
-// transaction, which imports of real event logs need to be fast. CreateBatch stores
-// every record and its journal, or none of them; it returns [itsm.ErrAlreadyExists]
-// like Create. Unlike Create, a record's journal may hold several versions: the
-// incident's Version is its last entry's.
+// transaction, which imports of real event logs need to be fast.
 type BatchRepository interface {
 	Repository
+
+	// CreateBatch stores every record and its journal, or none of them. Each record
+	// is checked as Create checks it, except that its journal may hold several
+	// versions: it must be non-empty, hold only the incident's own entries, start at
+	// version 1, never go back a version, and end at the incident's Version. A nil
+	// Incident, a journal that breaks these rules, or a record that Create would
+	// refuse as invalid returns [itsm.ErrInvalid]; a record that collides with a
+	// stored one or with another of the batch returns [itsm.ErrAlreadyExists] like
+	// Create. CreateBatch need not set the entries' Seq in records: Events returns
+	// them.
 	CreateBatch(ctx context.Context, records []Record) error
 }

@@ -2,16 +2,28 @@ package memory
 
 import (
 	"context"
+	"time"
 
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/itsm/csi"
 )
 
 func newImprovementTable() table[csi.Item] {
-	return newTable(itsm.KindImprovement,
-		func(dst, src *csi.Item) { *dst = *src }, // an Item holds no slices or maps
-		func(it *csi.Item) *itsm.Meta { return &it.Meta },
-		func(*csi.Item) string { return "" }) // items have no idempotency key
+	return newTable(itsm.KindImprovement, kindFuncs[csi.Item]{
+		copy:  func(dst, src *csi.Item) { *dst = *src }, // an Item holds no slices or maps
+		meta:  func(it *csi.Item) *itsm.Meta { return &it.Meta },
+		idem:  func(*csi.Item) string { return "" }, // items have no idempotency key
+		inUTC: itemInUTC,
+	})
+}
+
+func itemInUTC(it *csi.Item) {
+	for _, t := range []*time.Time{
+		&it.CreatedAt, &it.UpdatedAt, &it.MeasuredAt, &it.Due, &it.AcceptedAt, &it.AssessedAt,
+		&it.ApprovedAt, &it.StartedAt, &it.SubmittedAt, &it.ClosedAt,
+	} {
+		*t = t.UTC()
+	}
 }
 
 // Improvements is a Store's CSI register: it implements csi.Repository on the store's

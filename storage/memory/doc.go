@@ -3,8 +3,9 @@
 // keeps nothing after the process ends.
 //
 // Records go in and come out as deep copies, so a caller that changes a record it
-// passed or got back changes nothing stored. A Store is safe for concurrent use and
-// passes storage/storagetest, the same conformance suite as every other adapter.
+// passed or got back changes nothing stored. Times are kept to the nanosecond and come
+// back in UTC. A Store is safe for concurrent use and passes storage/storagetest, the
+// same conformance suite as every other adapter.
 //
 //	store := memory.New()
 //	svc, _ := incident.NewService(store, incident.Options{})

@@ -2,16 +2,31 @@ package memory
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/itsmkit/itsmkit/incident"
 	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/storage"
 )
 
 func newIncidentTable() table[incident.Incident] {
-	return newTable(itsm.KindIncident,
-		func(dst, src *incident.Incident) { src.CopyTo(dst) },
-		func(i *incident.Incident) *itsm.Meta { return &i.Meta },
-		func(i *incident.Incident) string { return i.IdempotencyKey })
+	return newTable(itsm.KindIncident, kindFuncs[incident.Incident]{
+		copy:  func(dst, src *incident.Incident) { src.CopyTo(dst) },
+		meta:  func(i *incident.Incident) *itsm.Meta { return &i.Meta },
+		idem:  func(i *incident.Incident) string { return i.IdempotencyKey },
+		check: storage.CheckIncident,
+		inUTC: incidentInUTC,
+	})
+}
+
+func incidentInUTC(i *incident.Incident) {
+	for _, t := range []*time.Time{
+		&i.CreatedAt, &i.UpdatedAt, &i.OpenedAt, &i.FirstAssignedAt, &i.AcknowledgedAt,
+		&i.ResolvedAt, &i.ClosedAt, &i.ReopenedAt,
+	} {
+		*t = t.UTC()
+	}
 }
 
 var _ incident.BatchRepository = (*Store)(nil)
@@ -21,6 +36,9 @@ func (s *Store) CreateBatch(ctx context.Context, records []incident.Record) erro
 	incs := make([]*incident.Incident, len(records))
 	journals := make([][]itsm.Event, len(records))
 	for i, r := range records {
+		if r.Incident == nil {
+			return &itsm.ValidationError{Field: fmt.Sprintf("records[%d].incident", i), Problem: "is nil"}
+		}
 		incs[i], journals[i] = r.Incident, r.Journal
 	}
 	return s.write(ctx, func() error { return s.incidents.importBatch(s, incs, journals) })

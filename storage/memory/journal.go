@@ -58,6 +58,7 @@ func (j *journal) append(entries []*itsm.Event, events []itsm.Event) []*itsm.Eve
 		}
 		j.block = append(j.block, events[i])
 		e := &j.block[len(j.block)-1]
+		e.At = e.At.UTC()
 		e.Data = j.copyData(e.Data)
 		entries = append(entries, e)
 	}

@@ -16,11 +16,22 @@ type table[V any] struct {
 	rows    map[key]*row[V]
 	numbers map[tenantString]itsm.ID
 	keys    map[tenantString]itsm.ID
+	kindFuncs[V]
+}
+
+// kindFuncs is what a table needs to know of its kind of record.
+type kindFuncs[V any] struct {
 	// copy overwrites dst with a deep copy of src; meta returns a record's metadata;
 	// idem its idempotency key.
 	copy func(dst, src *V)
 	meta func(*V) *itsm.Meta
 	idem func(*V) string
+	// check, when set, refuses a record the kind's port does not accept, beyond what
+	// storage.CheckCreate, CheckUpdate and CheckImport check of every kind.
+	check func(*V) error
+	// inUTC sets every time of a stored copy to UTC: the ports return times in UTC,
+	// whatever location the caller wrote them in.
+	inUTC func(*V)
 }
 
 // row is a stored record, the store's private copy, with its journal entries in
@@ -30,11 +41,25 @@ type row[V any] struct {
 	entries []*itsm.Event
 }
 
-func newTable[V any](kind itsm.Kind, copy func(dst, src *V), meta func(*V) *itsm.Meta, idem func(*V) string) table[V] {
+func newTable[V any](kind itsm.Kind, f kindFuncs[V]) table[V] {
 	return table[V]{
 		kind: kind, rows: map[key]*row[V]{}, numbers: map[tenantString]itsm.ID{}, keys: map[tenantString]itsm.ID{},
-		copy: copy, meta: meta, idem: idem,
+		kindFuncs: f,
 	}
+}
+
+// checkKind runs the kind's own check, if it has one.
+func (t *table[V]) checkKind(r *V) error {
+	if t.check == nil {
+		return nil
+	}
+	return t.check(r)
+}
+
+// store overwrites the stored copy dst with src.
+func (t *table[V]) store(dst, src *V) {
+	t.copy(dst, src)
+	t.inUTC(dst)
 }
 
 // clone returns a new deep copy of r.
@@ -47,6 +72,9 @@ func (t *table[V]) clone(r *V) *V {
 // create stores r and its events. The caller holds the write lock.
 func (t *table[V]) create(s *Store, r *V, events []itsm.Event) error {
 	if err := storage.CheckCreate(*t.meta(r), t.kind, events); err != nil {
+		return err
+	}
+	if err := t.checkKind(r); err != nil {
 		return err
 	}
 	return t.insert(s, r, events)
@@ -72,7 +100,7 @@ func (t *table[V]) insert(s *Store, r *V, events []itsm.Event) error {
 	}
 	t.numbers[num] = m.ID
 	stored := &row[V]{entries: s.journal.append(nil, events)}
-	t.copy(&stored.rec, r)
+	t.store(&stored.rec, r)
 	t.rows[k] = stored
 	return nil
 }
@@ -94,6 +122,9 @@ func (t *table[V]) remove(k key) {
 func (t *table[V]) importBatch(s *Store, records []*V, journals [][]itsm.Event) error {
 	for i, r := range records {
 		if err := storage.CheckImport(*t.meta(r), t.kind, journals[i]); err != nil {
+			return fmt.Errorf("record %d: %w", i, err)
+		}
+		if err := t.checkKind(r); err != nil {
 			return fmt.Errorf("record %d: %w", i, err)
 		}
 	}
@@ -143,6 +174,9 @@ func (t *table[V]) update(s *Store, r *V, expected int64, events []itsm.Event) e
 	if err := storage.CheckUpdate(*m, expected, t.kind, events); err != nil {
 		return err
 	}
+	if err := t.checkKind(r); err != nil {
+		return err
+	}
 	k := key{m.Tenant, m.ID}
 	stored, ok := t.rows[k]
 	if !ok {
@@ -155,7 +189,7 @@ func (t *table[V]) update(s *Store, r *V, expected int64, events []itsm.Event) e
 	if m.Number != sm.Number || t.idem(r) != t.idem(&stored.rec) {
 		return &itsm.ValidationError{Field: "number", Problem: "number and idempotency key cannot change"}
 	}
-	t.copy(&stored.rec, r)
+	t.store(&stored.rec, r)
 	stored.entries = s.journal.append(stored.entries, events)
 	return nil
 }

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -94,6 +95,68 @@ func (f *fixture) update(inc *incident.Incident, change func(*incident.Incident)
 		f.t.Fatalf("Update(%s v%d): %v", inc.Number, inc.Version, err)
 	}
 	return next
+}
+
+// record returns a new incident of tenant A with a journal of versions versions, two
+// entries each, as a batch import writes it.
+func (f *fixture) record(versions int, change func(*incident.Incident)) incident.Record {
+	inc := f.incident(tenantA, change)
+	var journal []itsm.Event
+	for v := 1; v <= versions; v++ {
+		inc.Version = int64(v)
+		journal = append(journal, events(inc, 2, itsm.EventUpdated)...)
+	}
+	return incident.Record{Incident: inc, Journal: journal}
+}
+
+// get returns the stored incident, failing the test on error.
+func (f *fixture) get(tenant itsm.Tenant, id itsm.ID) *incident.Incident {
+	f.t.Helper()
+	inc, err := f.repo.Get(f.t.Context(), tenant, id)
+	if err != nil {
+		f.t.Fatalf("Get(%s, %s): %v", tenant, id, err)
+	}
+	return inc
+}
+
+// journal returns the incident's stored journal, failing the test on error.
+func (f *fixture) journal(tenant itsm.Tenant, id itsm.ID) []itsm.Event {
+	f.t.Helper()
+	evs, err := f.repo.Events(f.t.Context(), tenant, id)
+	if err != nil {
+		f.t.Fatalf("Events(%s, %s): %v", tenant, id, err)
+	}
+	return evs
+}
+
+// unchanged fails unless the stored incident is still want, with a journal of
+// entries entries: what a refused write must leave.
+func (f *fixture) unchanged(what string, want *incident.Incident, entries int) {
+	f.t.Helper()
+	f.requireSame(what+": stored incident", want, f.get(want.Tenant, want.ID))
+	if evs := f.journal(want.Tenant, want.ID); len(evs) != entries {
+		f.t.Errorf("%s: journal has %d entries, want %d", what, len(evs), entries)
+	}
+}
+
+// absent fails unless the tenant has neither an incident id nor its journal: what a
+// refused create must leave.
+func (f *fixture) absent(what string, tenant itsm.Tenant, id itsm.ID) {
+	f.t.Helper()
+	if _, err := f.repo.Get(f.t.Context(), tenant, id); !errors.Is(err, itsm.ErrNotFound) {
+		f.t.Errorf("%s stored the incident: Get answers %v, want ErrNotFound", what, err)
+	}
+	if _, err := f.repo.Events(f.t.Context(), tenant, id); !errors.Is(err, itsm.ErrNotFound) {
+		f.t.Errorf("%s stored journal entries: Events answers %v, want ErrNotFound", what, err)
+	}
+}
+
+// times returns pointers to every time of inc.
+func times(inc *incident.Incident) []*time.Time {
+	return []*time.Time{
+		&inc.CreatedAt, &inc.UpdatedAt, &inc.OpenedAt, &inc.FirstAssignedAt, &inc.AcknowledgedAt,
+		&inc.ResolvedAt, &inc.ClosedAt, &inc.ReopenedAt,
+	}
 }
 
 // sameJSON reports whether a and b encode identically, and both encodings. JSON

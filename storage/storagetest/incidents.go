@@ -35,6 +35,12 @@ func runIncidents(t *testing.T, newStore func(t *testing.T) Store) {
 		{"CursorStableWhileInserting", testCursorStability},
 		{"NumbersNeverRepeat", testNumbers},
 		{"BatchImportIsAllOrNothing", testBatch},
+		{"RefusesInvalidWrites", testInvalidWrites},
+		{"BatchImportRefusesInvalidRecords", testBatchInvalid},
+		{"NumberAndIdempotencyKeyNeverChange", testNumberAndKeyFixed},
+		{"UpdateClearsFields", testUpdateClears},
+		{"TimesComeBackInUTC", testTimesInUTC},
+		{"SameIDInAnotherTenant", testSameIDAcrossTenants},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +86,18 @@ func testRoundTrip(f *fixture) {
 		}
 	})
 	want := inc.Clone()
-	f.create(inc)
+	written := events(inc, 2, itsm.EventCreated)
+	written[0].Actor = "José Núñez <jose@example.com>"
+	written[0].From, written[0].To = "", string(inc.State)
+	written[0].Trigger, written[0].Reason = "open", "Ünïcødé 🚑 reason — 東京\n\"quoted\" \\ back"
+	written[1].Type = itsm.EventCommented
+	written[1].From, written[1].To = "in_progress ✓", "on_hold ⏸"
+	written[1].Trigger, written[1].Reason = "hold — 保留", "awaiting vendor: Ärger mit 🚚"
+	written[1].Data = nil
+	wantEvs := slices.Clone(written)
+	if err := f.repo.Create(ctx, inc, written); err != nil {
+		f.t.Fatalf("Create: %v", err)
+	}
 	got, err := f.repo.Get(ctx, tenantA, inc.ID)
 	if err != nil {
 		f.t.Fatalf("Get: %v", err)
@@ -96,18 +113,22 @@ func testRoundTrip(f *fixture) {
 	f.requireSame("incident found by idempotency key", want, byKey)
 
 	evs, err := f.repo.Events(ctx, tenantA, inc.ID)
-	if err != nil || len(evs) != 1 {
-		f.t.Fatalf("Events = %d entries, %v; want 1", len(evs), err)
+	if err != nil || len(evs) != len(wantEvs) {
+		f.t.Fatalf("Events = %d entries, %v; want %d", len(evs), err, len(wantEvs))
 	}
-	wantEv := events(want, 1, itsm.EventCreated)[0]
-	wantEv.To = string(want.State)
-	if evs[0].Seq <= 0 {
-		f.t.Errorf("event Seq = %d, want > 0 after commit", evs[0].Seq)
-	}
-	wantEv.ID, wantEv.Seq = evs[0].ID, evs[0].Seq
-	f.requireSame("event", wantEv, evs[0])
-	if !evs[0].At.Equal(want.UpdatedAt) || evs[0].At.Location() != time.UTC {
-		f.t.Errorf("event At = %v, want %v in UTC", evs[0].At, want.UpdatedAt)
+	for i, e := range evs {
+		if e.Seq <= 0 || e.Seq != written[i].Seq {
+			f.t.Errorf("event %d: stored Seq %d, Create set %d on the caller's event; want the same, > 0", i, e.Seq, written[i].Seq)
+		}
+		if !e.At.Equal(want.UpdatedAt) || e.At.Location() != time.UTC {
+			f.t.Errorf("event %d: At = %v, want %v in UTC", i, e.At, want.UpdatedAt)
+		}
+		if !sameData(e.Data, wantEvs[i].Data) || (len(e.Data) == 0) != (len(wantEvs[i].Data) == 0) {
+			f.t.Errorf("event %d: Data %s, want %s", i, e.Data, wantEvs[i].Data)
+		}
+		w := wantEvs[i]
+		w.Seq, w.Data, e.Data = e.Seq, nil, nil
+		f.requireSame(fmt.Sprintf("event %d", i), w, e)
 	}
 }
 
@@ -572,15 +593,7 @@ func testBatch(f *fixture) {
 	}
 	ctx := f.t.Context()
 	existing := f.create(f.incident(tenantA, nil))
-	record := func(versions int, change func(*incident.Incident)) incident.Record {
-		inc := f.incident(tenantA, change)
-		var journal []itsm.Event
-		for v := 1; v <= versions; v++ {
-			inc.Version = int64(v)
-			journal = append(journal, events(inc, 2, itsm.EventUpdated)...)
-		}
-		return incident.Record{Incident: inc, Journal: journal}
-	}
+	record := f.record
 	good := []incident.Record{record(1, nil), record(4, nil), record(2, func(i *incident.Incident) { i.State = incident.Closed })}
 	if err := batch.CreateBatch(ctx, good); err != nil {
 		f.t.Fatalf("CreateBatch: %v", err)
@@ -642,6 +655,15 @@ func testBatch(f *fixture) {
 			}
 		}
 	}
+
+	// Two records of one batch collide like a record and a stored one.
+	twin := record(1, func(i *incident.Incident) { i.Number = first.Incident.Number + "-twin" })
+	twinToo := record(1, func(i *incident.Incident) { i.Number = twin.Incident.Number })
+	if err := batch.CreateBatch(ctx, []incident.Record{twin, twinToo}); !errors.Is(err, itsm.ErrAlreadyExists) {
+		f.t.Errorf("CreateBatch with one number twice: %v, want ErrAlreadyExists", err)
+	}
+	f.absent("a batch refused for a number given twice", tenantA, twin.Incident.ID)
+	f.absent("a batch refused for a number given twice", tenantA, twinToo.Incident.ID)
 
 	// A journal that does not end at the record's version is invalid.
 	bad := record(3, nil)

@@ -21,9 +21,19 @@ import (
 	"github.com/itsmkit/itsmkit/itsm/csi"
 )
 
-// Store is what an adapter hands the suite: one field per practice port. A nil port is
-// not checked (its tests are skipped and say so), which lets an adapter grow one port
-// at a time.
+// Store is what an adapter hands the suite. Its capabilities are what the suite
+// checks, and the suite skips exactly what the adapter does not claim, naming it:
+//
+//   - A practice port: a non-nil Incidents or Improvements field. A nil port is not
+//     checked (its tests are skipped), which lets an adapter grow one port at a time.
+//   - Batch import: Incidents also implements [incident.BatchRepository]. The suite
+//     finds out by type assertion, as callers do; an adapter that wraps its repository
+//     must keep the method visible or lose the batch tests.
+//   - Time precision: TimePrecision (zero means microseconds). It turns nothing off:
+//     the suite writes only times the adapter can hold and expects them back exactly.
+//
+// Everything else the ports promise (sentinel errors, atomicity, concurrency, tenant
+// isolation, paging, invalid input) every adapter must honour; nothing turns it off.
 type Store struct {
 	// Incidents is the adapter's incident.Repository.
 	Incidents incident.Repository
