@@ -19,8 +19,9 @@ const closePage = 100
 // The library runs no daemon: a host calls it from its own scheduler. It is safe to
 // call from several processes at once: when another writer changed an incident first,
 // CloseResolved reads it again and closes it only if it is still resolved and old
-// enough, so no incident is closed twice. Incidents a policy refuses to close are
-// skipped and logged. It stops at the first storage error or when ctx is done,
+// enough, so no incident is closed twice. An incident that changes under it at each
+// of 3 attempts is left resolved for the next call, as are incidents a policy refuses
+// to close; both are skipped, logged at Debug, and not reported. It stops at the first storage error or when ctx is done,
 // returning what it closed so far with the error.
 func (s *Service) CloseResolved(ctx context.Context, actor itsm.Actor, olderThan time.Duration) ([]*Incident, error) {
 	if err := actor.Validate(); err != nil {
@@ -89,6 +90,6 @@ func (s *Service) closeIfDue(ctx context.Context, actor itsm.Actor, inc *Inciden
 			return nil, err
 		}
 	}
-	s.log.DebugContext(ctx, "incident not auto-closed: kept changing", "id", inc.ID)
+	s.log.DebugContext(ctx, "incident not auto-closed: kept changing", "number", inc.Number)
 	return nil, nil
 }

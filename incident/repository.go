@@ -171,15 +171,16 @@ type Page struct {
 	Cursor string
 }
 
-// Size returns the effective limit, or an error for a negative or too large one.
+// Size returns the effective limit, or an error for a negative or too large limit
+// or an unknown order.
 func (p Page) Size() (int, error) {
 	switch {
+	case p.Order > ByUpdated:
+		return 0, &itsm.ValidationError{Field: "page.order", Problem: fmt.Sprintf("unknown value %d", p.Order)}
 	case p.Limit == 0:
 		return DefaultLimit, nil
 	case p.Limit < 0 || p.Limit > MaxLimit:
 		return 0, &itsm.ValidationError{Field: "page.limit", Problem: fmt.Sprintf("%d is outside 1…%d", p.Limit, MaxLimit)}
-	case p.Order > ByUpdated:
-		return 0, &itsm.ValidationError{Field: "page.order", Problem: fmt.Sprintf("unknown value %d", p.Order)}
 	}
 	return p.Limit, nil
 }
