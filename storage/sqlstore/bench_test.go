@@ -166,7 +166,7 @@ func toggle(ctx context.Context, svc *incident.Service, id itsm.ID, hold bool) e
 
 // BenchmarkTransitionSQLite compares a transition through incident.Service (read,
 // fire, versioned update, journal) with the raw baseline, on one SQLite file with the
-// opener's settings (WAL, synchronous=NORMAL, one writer, BEGIN IMMEDIATE).
+// opener's default settings (WAL, synchronous=FULL, one writer, BEGIN IMMEDIATE).
 func BenchmarkTransitionSQLite(b *testing.B) {
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{})

@@ -10,6 +10,7 @@
 //
 // Open creates the file, migrates the schema and tunes the connections: WAL, a busy
 // timeout, BEGIN IMMEDIATE write transactions on a single writer connection, a pool
-// of read-only connections, foreign keys on, and synchronous=NORMAL unless
-// Options.FullSync asks for FULL (see Options for the durability trade-off).
+// of read-only connections, foreign keys on, and synchronous=FULL, so that a commit
+// survives a power loss, unless Options.Sync asks for NORMAL (see Sync for the
+// trade-off).
 package sqlite

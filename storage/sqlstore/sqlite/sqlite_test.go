@@ -30,11 +30,11 @@ func TestDSN(t *testing.T) {
 		txlock   string
 	}{
 		{"file", "data/itsm.db", sqlite.Options{}, false, "file:data/itsm.db?",
-			[]string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"}, "immediate"},
-		{"read pool", "/var/lib/itsm.db", sqlite.Options{BusyTimeout: time.Second}, true, "file:/var/lib/itsm.db?",
-			[]string{"busy_timeout(1000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "query_only(1)"}, ""},
-		{"full sync", "x.db", sqlite.Options{FullSync: true}, false, "file:x.db?",
 			[]string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"}, "immediate"},
+		{"read pool", "/var/lib/itsm.db", sqlite.Options{BusyTimeout: time.Second}, true, "file:/var/lib/itsm.db?",
+			[]string{"busy_timeout(1000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "query_only(1)"}, ""},
+		{"normal sync", "x.db", sqlite.Options{Sync: sqlite.SyncNormal}, false, "file:x.db?",
+			[]string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"}, "immediate"},
 		{"escaped", "dir #1/a?b.db", sqlite.Options{}, false, "file:dir%20%231/a%3Fb.db?", nil, "immediate"},
 		{"memory", ":memory:", sqlite.Options{}, false, "file::memory:?", nil, "immediate"},
 		{"URI kept", "file:x.db?mode=ro", sqlite.Options{}, true, "file:x.db?mode=ro&", nil, ""},
@@ -56,7 +56,7 @@ func TestOpenTunesTheDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "itsm.db")
-	st, err := sqlite.Open(ctx, path, sqlite.Options{FullSync: true, TablePrefix: "itsm_"})
+	st, err := sqlite.Open(ctx, path, sqlite.Options{TablePrefix: "itsm_"}) // the default durability
 	require.NoError(t, err)
 	defer st.Close()
 	var mode string
@@ -80,6 +80,19 @@ func TestOpenTunesTheDatabase(t *testing.T) {
 	require.NoError(t, again.Close())
 	_, err = sqlite.Open(ctx, path, sqlite.Options{NoMigrate: true, TablePrefix: "other_"})
 	assert.ErrorIs(t, err, sqlstore.ErrSchemaOutdated)
+}
+
+// TestSyncNormalIsOptIn: a host that trades power-loss durability for faster
+// commits asks for it, and gets synchronous=NORMAL on the writer.
+func TestSyncNormalIsOptIn(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "itsm.db"), sqlite.Options{Sync: sqlite.SyncNormal})
+	require.NoError(t, err)
+	defer st.Close()
+	var sync int
+	require.NoError(t, st.DB().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync))
+	assert.Equal(t, 1, sync, "NORMAL")
 }
 
 // TestConcurrentReadModifyWrite runs read-modify-write transitions from many
