@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -122,4 +123,22 @@ func TestStampsFollowTheMapping(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, stampsOf(m), tt.mapping)
 	}
+}
+
+// TestProgressMovesWhileReading: the bar moves as bytes are read, before any case is
+// imported (a sorted log is read whole first), and draws nothing off a terminal.
+func TestProgressMovesWhileReading(t *testing.T) {
+	t.Parallel()
+	var drawn bytes.Buffer
+	p := newProgress(&drawn, 10)
+	require.False(t, p.active, "a buffer is no terminal")
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer null.Close()
+	assert.False(t, newProgress(null, 10).active, "nor is the null device")
+
+	p.active = true // as on a terminal
+	_, err = io.Copy(io.Discard, p.reader(strings.NewReader("0123456789")))
+	require.NoError(t, err)
+	assert.Contains(t, drawn.String(), "100%  0 cases")
 }
