@@ -45,6 +45,31 @@ func bareMachine() *stateless.StateMachine {
 	return sm
 }
 
+// incidentLife runs one incident's full life through svc: open, assign, hold, resume,
+// resolve, close.
+func incidentLife(b *testing.B, svc *incident.Service, actor itsm.Actor) {
+	ctx := context.Background()
+	inc, err := svc.Open(ctx, actor, incident.OpenInput{Title: "VPN down"})
+	if err == nil {
+		inc, err = svc.Assign(ctx, actor, inc.Ref(), "Network", "ana")
+	}
+	if err == nil {
+		inc, err = svc.Hold(ctx, actor, inc.Ref(), incident.AwaitingVendor)
+	}
+	if err == nil {
+		inc, err = svc.Resume(ctx, actor, inc.Ref())
+	}
+	if err == nil {
+		inc, err = svc.Resolve(ctx, actor, inc.Ref(), incident.SolvedPermanently, "fixed")
+	}
+	if err == nil {
+		_, err = svc.Close(ctx, actor, inc.Ref())
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
 // BenchmarkIncidentLife runs a full incident life (open, assign, hold, resume,
 // resolve, close) through incident.Service on the memory store, and the same fires on
 // bare stateless with a map as store, interleaved in one run. It reports the ratio of
@@ -59,27 +84,7 @@ func BenchmarkIncidentLife(b *testing.B) {
 	sm := bareMachine()
 	bareStore := map[itsm.ID]bareRecord{}
 
-	serviceLife := func() {
-		inc, err := svc.Open(ctx, actor, incident.OpenInput{Title: "VPN down"})
-		if err == nil {
-			inc, err = svc.Assign(ctx, actor, inc.Ref(), "Network", "ana")
-		}
-		if err == nil {
-			inc, err = svc.Hold(ctx, actor, inc.Ref(), incident.AwaitingVendor)
-		}
-		if err == nil {
-			inc, err = svc.Resume(ctx, actor, inc.Ref())
-		}
-		if err == nil {
-			inc, err = svc.Resolve(ctx, actor, inc.Ref(), incident.SolvedPermanently, "fixed")
-		}
-		if err == nil {
-			_, err = svc.Close(ctx, actor, inc.Ref())
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	serviceLife := func() { incidentLife(b, svc, actor) }
 	bareLife := func() {
 		rec := &bareRecord{id: itsm.NewID(), state: incident.New, title: "VPN down", version: 1}
 		bareStore[rec.id] = *rec
@@ -166,27 +171,7 @@ func BenchmarkIncidentLifeJournaled(b *testing.B) {
 	sm := bareMachine()
 	store := &journaledStore{records: map[itsm.ID]*incident.Incident{}, journals: map[itsm.ID][]itsm.Event{}}
 
-	serviceLife := func() {
-		inc, err := svc.Open(ctx, actor, incident.OpenInput{Title: "VPN down"})
-		if err == nil {
-			inc, err = svc.Assign(ctx, actor, inc.Ref(), "Network", "ana")
-		}
-		if err == nil {
-			inc, err = svc.Hold(ctx, actor, inc.Ref(), incident.AwaitingVendor)
-		}
-		if err == nil {
-			inc, err = svc.Resume(ctx, actor, inc.Ref())
-		}
-		if err == nil {
-			inc, err = svc.Resolve(ctx, actor, inc.Ref(), incident.SolvedPermanently, "fixed")
-		}
-		if err == nil {
-			_, err = svc.Close(ctx, actor, inc.Ref())
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	serviceLife := func() { incidentLife(b, svc, actor) }
 	journal := func(inc *incident.Incident, t itsm.EventType, from, to incident.State, tr incident.Trigger) itsm.Event {
 		return itsm.Event{ID: itsm.NewIDAt(inc.UpdatedAt), Tenant: inc.Tenant, Kind: itsm.KindIncident, EntityID: inc.ID,
 			Version: inc.Version, Type: t, Actor: actor.ID, At: inc.UpdatedAt, From: string(from), To: string(to), Trigger: string(tr)}
