@@ -45,6 +45,16 @@ func bareMachine() *stateless.StateMachine {
 	return sm
 }
 
+// benchService returns a service on a new memory store, and an agent to act.
+func benchService(b *testing.B) (*incident.Service, itsm.Actor) {
+	b.Helper()
+	svc, err := incident.NewService(memory.New(), incident.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return svc, itsm.Actor{ID: "ana", Tenant: "bench", Roles: []itsm.Role{itsm.RoleAgent}}
+}
+
 // incidentLife runs one incident's full life through svc: open, assign, hold, resume,
 // resolve, close.
 func incidentLife(b *testing.B, svc *incident.Service, actor itsm.Actor) {
@@ -76,11 +86,7 @@ func incidentLife(b *testing.B, svc *incident.Service, actor itsm.Actor) {
 // the two as x-stateless-map (goal ≤ 2.0).
 func BenchmarkIncidentLife(b *testing.B) {
 	ctx := context.Background()
-	actor := itsm.Actor{ID: "ana", Tenant: "bench", Roles: []itsm.Role{itsm.RoleAgent}}
-	svc, err := incident.NewService(memory.New(), incident.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	svc, actor := benchService(b)
 	sm := bareMachine()
 	bareStore := map[itsm.ID]bareRecord{}
 
@@ -114,17 +120,10 @@ func BenchmarkIncidentLife(b *testing.B) {
 
 // BenchmarkIncidentLifeAllocs measures the service alone, for its allocation count.
 func BenchmarkIncidentLifeAllocs(b *testing.B) {
-	ctx := context.Background()
-	actor := itsm.Actor{ID: "ana", Tenant: "bench", Roles: []itsm.Role{itsm.RoleAgent}}
-	svc, _ := incident.NewService(memory.New(), incident.Options{})
+	svc, actor := benchService(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		inc, _ := svc.Open(ctx, actor, incident.OpenInput{Title: "VPN down"})
-		inc, _ = svc.Assign(ctx, actor, inc.Ref(), "Network", "ana")
-		inc, _ = svc.Hold(ctx, actor, inc.Ref(), incident.AwaitingVendor)
-		inc, _ = svc.Resume(ctx, actor, inc.Ref())
-		inc, _ = svc.Resolve(ctx, actor, inc.Ref(), incident.SolvedPermanently, "fixed")
-		_, _ = svc.Close(ctx, actor, inc.Ref())
+		incidentLife(b, svc, actor)
 	}
 }
 
@@ -163,11 +162,7 @@ func (s *journaledStore) put(inc *incident.Incident, expected int64, ev itsm.Eve
 // x-stateless-map.
 func BenchmarkIncidentLifeJournaled(b *testing.B) {
 	ctx := context.Background()
-	actor := itsm.Actor{ID: "ana", Tenant: "bench", Roles: []itsm.Role{itsm.RoleAgent}}
-	svc, err := incident.NewService(memory.New(), incident.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	svc, actor := benchService(b)
 	sm := bareMachine()
 	store := &journaledStore{records: map[itsm.ID]*incident.Incident{}, journals: map[itsm.ID][]itsm.Event{}}
 
