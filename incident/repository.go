@@ -36,8 +36,8 @@ type Repository interface {
 	// Create stores inc as a new incident and appends events to its journal, all or
 	// nothing; on success it sets each event's Seq in events.
 	//
-	// inc must be Version 1 of a valid tenant, with an ID, CreatedAt, UpdatedAt and
-	// OpenedAt; every event must carry inc's tenant, kind ([itsm.KindIncident]), ID
+	// inc must be non-nil, Version 1 of a valid tenant, with an ID, CreatedAt,
+	// UpdatedAt and OpenedAt; every event must carry inc's tenant, kind ([itsm.KindIncident]), ID
 	// and version. Otherwise, or when inc or an event cannot be stored as given,
 	// Create returns [itsm.ErrInvalid]. It returns [itsm.ErrAlreadyExists] when the
 	// tenant already has an incident with the same ID, Number, or non-empty

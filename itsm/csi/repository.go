@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
@@ -18,23 +18,31 @@ import (
 // Every method is scoped by tenant: a record of another tenant is invisible, and
 // asking for it answers [itsm.ErrNotFound]. Records go in and come out as copies: the
 // caller may change what it passed or received without changing what is stored.
-// Implementations are safe for concurrent use. Errors other than the sentinels named
-// below are the store's own failures, wrapped with %w.
+// Implementations are safe for concurrent use.
+//
+// A write that cannot be stored as given returns [itsm.ErrInvalid] (a
+// [*itsm.ValidationError] naming the field) and stores nothing. Errors other than
+// [itsm.ErrInvalid] and the sentinels named below are the store's own failures,
+// wrapped with %w.
 type Repository interface {
-	// Create stores a new item (Version 1) and appends events, all or nothing. It
-	// returns [itsm.ErrAlreadyExists] when the tenant already has an item with the
-	// same ID or Number. Events carry the item's tenant, kind, ID and version; Create
-	// assigns their Seq.
+	// Create stores a new item and appends events, all or nothing, and assigns the
+	// events' Seq. it must be non-nil, Version 1 of a valid tenant, with an ID,
+	// CreatedAt and UpdatedAt, and every event must carry its tenant, kind
+	// ([itsm.KindImprovement]), ID and version; otherwise Create returns
+	// [itsm.ErrInvalid]. It returns [itsm.ErrAlreadyExists] when the tenant already
+	// has an item with the same ID or Number.
 	Create(ctx context.Context, it *Item, events []itsm.Event) error
 
 	// Get returns the item with id in tenant, or [itsm.ErrNotFound].
 	Get(ctx context.Context, tenant itsm.Tenant, id itsm.ID) (*Item, error)
 
 	// Update replaces the stored item with it and appends events, all or nothing,
-	// provided the stored version is still expected; it.Version is expected+1. A
-	// stale expected version returns [itsm.ErrConflict]; a missing item (or one of
-	// another tenant) returns [itsm.ErrNotFound]. When several writers update the same
-	// version concurrently, exactly one succeeds.
+	// provided the stored version is still expected. it.Version must be expected+1,
+	// it must hold what Create requires, and the events must carry its new version;
+	// otherwise Update returns [itsm.ErrInvalid]. A stale expected version returns
+	// [itsm.ErrConflict]; a missing item (or one of another tenant) returns
+	// [itsm.ErrNotFound]. When several writers update the same version concurrently,
+	// exactly one succeeds.
 	Update(ctx context.Context, it *Item, expected int64, events []itsm.Event) error
 
 	// List returns one page of the tenant's items that match filter, in [SortKey]

@@ -71,6 +71,9 @@ func (t *table[V]) clone(r *V) *V {
 
 // create stores r and its events. The caller holds the write lock.
 func (t *table[V]) create(s *Store, r *V, events []itsm.Event) error {
+	if r == nil {
+		return t.isNil()
+	}
 	if err := storage.CheckCreate(*t.meta(r), t.kind, events); err != nil {
 		return err
 	}
@@ -170,6 +173,9 @@ func (t *table[V]) findByKey(tenant itsm.Tenant, idemKey string) (*V, error) {
 // update overwrites the stored record, in place, if it is still at version expected.
 // The caller holds the write lock.
 func (t *table[V]) update(s *Store, r *V, expected int64, events []itsm.Event) error {
+	if r == nil {
+		return t.isNil()
+	}
 	m := t.meta(r)
 	if err := storage.CheckUpdate(*m, expected, t.kind, events); err != nil {
 		return err
@@ -221,4 +227,9 @@ func (t *table[V]) events(s *Store, tenant itsm.Tenant, id itsm.ID) ([]itsm.Even
 		return nil, fmt.Errorf("%s %s: %w", t.kind, id, itsm.ErrNotFound)
 	}
 	return copyEntries(r.entries), nil
+}
+
+// isNil refuses a nil record.
+func (t *table[V]) isNil() error {
+	return &itsm.ValidationError{Field: string(t.kind), Problem: "is nil"}
 }

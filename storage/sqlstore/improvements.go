@@ -26,11 +26,17 @@ func (r *Improvements) WithTx(tx *sql.Tx) csi.Repository { return r.s.WithTx(tx)
 
 // Create implements csi.Repository (see Incidents.Create).
 func (r *Improvements) Create(ctx context.Context, it *csi.Item, events []itsm.Event) error {
+	if it == nil {
+		return &itsm.ValidationError{Field: "improvement", Problem: "is nil"}
+	}
 	return r.create(ctx, it, events)
 }
 
 // Update implements csi.Repository (see Incidents.Update).
 func (r *Improvements) Update(ctx context.Context, it *csi.Item, expected int64, events []itsm.Event) error {
+	if it == nil {
+		return &itsm.ValidationError{Field: "improvement", Problem: "is nil"}
+	}
 	return r.update(ctx, it, expected, events)
 }
 

@@ -27,6 +27,9 @@ func (r *Incidents) WithTx(tx *sql.Tx) incident.Repository { return r.s.WithTx(t
 // PostgreSQL) inserts the row and its journal entries. On success it sets the
 // entries' Seq in events.
 func (r *Incidents) Create(ctx context.Context, inc *incident.Incident, events []itsm.Event) error {
+	if inc == nil {
+		return &itsm.ValidationError{Field: "incident", Problem: "is nil"}
+	}
 	return r.create(ctx, inc, events)
 }
 
@@ -37,6 +40,9 @@ func (r *Incidents) Create(ctx context.Context, inc *incident.Incident, events [
 // entries' Seq in events. The number and the idempotency key cannot change
 // (ErrInvalid).
 func (r *Incidents) Update(ctx context.Context, inc *incident.Incident, expected int64, events []itsm.Event) error {
+	if inc == nil {
+		return &itsm.ValidationError{Field: "incident", Problem: "is nil"}
+	}
 	return r.update(ctx, inc, expected, events)
 }
 

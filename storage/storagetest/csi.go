@@ -20,6 +20,7 @@ func runImprovements(t *testing.T, newStore func(t *testing.T) Store) {
 	}{
 		{"RoundTripEveryField", testItemRoundTrip},
 		{"Sentinels", testItemSentinels},
+		{"RefusesInvalidWrites", testItemInvalidWrites},
 		{"StaleVersionConflicts", testItemStaleVersion},
 		{"OneWinnerAmongConcurrentWriters", testItemOneWinner},
 		{"RecordAndEventsAreAtomic", testItemAtomic},
@@ -193,6 +194,49 @@ func testItemSentinels(f *register) {
 	check("Create with an existing number", f.repo.Create(ctx, dupNumber, itemEvents(dupNumber, 1, itsm.EventCreated)), itsm.ErrAlreadyExists)
 	ghost := f.item(tenantA, func(i *csi.Item) { i.Version = 2 })
 	check("Update of a missing item", f.repo.Update(ctx, ghost, 1, itemEvents(ghost, 1, itsm.EventUpdated)), itsm.ErrNotFound)
+	check("Create of a nil item", f.repo.Create(ctx, nil, nil), itsm.ErrInvalid)
+	check("Update of a nil item", f.repo.Update(ctx, nil, 1, nil), itsm.ErrInvalid)
+}
+
+// testItemInvalidWrites: an item or journal entry that breaks Create's or Update's
+// requirements is refused with ErrInvalid, and nothing is stored.
+func testItemInvalidWrites(f *register) {
+	ctx := f.t.Context()
+	stored := f.create(f.item(tenantA, nil))
+	bad := []struct {
+		name  string
+		spoil func(*csi.Item, []itsm.Event)
+	}{
+		{"no created_at", func(i *csi.Item, _ []itsm.Event) { i.CreatedAt = time.Time{} }},
+		{"no updated_at", func(i *csi.Item, _ []itsm.Event) { i.UpdatedAt = time.Time{} }},
+		{"no ID", func(i *csi.Item, _ []itsm.Event) { i.ID = itsm.ID{} }},
+		{"an event of another kind", func(_ *csi.Item, e []itsm.Event) { e[0].Kind = itsm.KindIncident }},
+		{"an event of another tenant", func(_ *csi.Item, e []itsm.Event) { e[0].Tenant = tenantB }},
+		{"an event of another version", func(_ *csi.Item, e []itsm.Event) { e[0].Version++ }},
+	}
+	for _, tc := range bad {
+		it := f.item(tenantA, nil)
+		evs := itemEvents(it, 1, itsm.EventCreated)
+		tc.spoil(it, evs)
+		if err := f.repo.Create(ctx, it, evs); !errors.Is(err, itsm.ErrInvalid) {
+			f.t.Errorf("Create with %s: %v, want ErrInvalid", tc.name, err)
+		}
+		next := stored.Clone()
+		next.Version, next.Title = 2, "refused"
+		evs = itemEvents(next, 1, itsm.EventUpdated)
+		tc.spoil(next, evs)
+		if err := f.repo.Update(ctx, next, 1, evs); !errors.Is(err, itsm.ErrInvalid) {
+			f.t.Errorf("Update with %s: %v, want ErrInvalid", tc.name, err)
+		}
+	}
+	skipped := f.item(tenantA, func(i *csi.Item) { i.Version = 2 })
+	if err := f.repo.Create(ctx, skipped, itemEvents(skipped, 1, itsm.EventCreated)); !errors.Is(err, itsm.ErrInvalid) {
+		f.t.Errorf("Create of version 2: %v, want ErrInvalid", err)
+	}
+	f.requireSame("the item after refused writes", stored, f.get(tenantA, stored.ID))
+	if evs, err := f.repo.Events(ctx, tenantA, stored.ID); err != nil || len(evs) != 1 {
+		f.t.Errorf("journal after refused writes: %d entries (%v), want 1", len(evs), err)
+	}
 }
 
 func testItemStaleVersion(f *register) {

@@ -69,6 +69,12 @@ func testInvalidWrites(f *fixture) {
 	if err := f.repo.Update(ctx, skipped, 1, events(skipped, 1, itsm.EventUpdated)); !errors.Is(err, itsm.ErrInvalid) {
 		f.t.Errorf("Update from version 1 to 3: %v, want ErrInvalid", err)
 	}
+	if err := f.repo.Create(ctx, nil, nil); !errors.Is(err, itsm.ErrInvalid) {
+		f.t.Errorf("Create of a nil incident: %v, want ErrInvalid", err)
+	}
+	if err := f.repo.Update(ctx, nil, 1, nil); !errors.Is(err, itsm.ErrInvalid) {
+		f.t.Errorf("Update of a nil incident: %v, want ErrInvalid", err)
+	}
 	f.unchanged("refused updates", stored, 1)
 	f.update(stored, func(i *incident.Incident) { i.Title = "still writable" })
 }
