@@ -128,6 +128,7 @@ type Refusal struct {
 	Err error
 }
 
+// Error says how many records were refused, and why the first one was.
 func (e *RefusedError) Error() string {
 	if len(e.Refused) == 1 {
 		return fmt.Sprintf("incident: load: %s refused: %v", e.Refused[0].Number, e.Refused[0].Err)
