@@ -61,6 +61,20 @@ type dialect struct {
 	minTime, maxTime time.Time
 	// classify maps a driver error to a class (see errors.go).
 	classify func(code driverCode) errorClass
+	// textLimits bounds, in bytes, the text columns that hold less than any text,
+	// by the field names the checks use (see checkTexts); nil when none does.
+	textLimits map[string]int
+}
+
+// mysqlTextLimits are the VARBINARY widths of the MySQL migrations. A longer value
+// is refused before it is written: MySQL refuses it only in strict mode and
+// otherwise truncates it.
+var mysqlTextLimits = map[string]int{
+	"tenant": 255, "number": 255, "state": 64, "caller": 255, "assignment_group": 255,
+	"assigned_to": 255, "service": 255, "configuration_item": 255, "idempotency_key": 255,
+	"metric": 255, "owner": 255,
+	// journal entries
+	"type": 64, "actor": 255, "from": 64, "to": 64, "trigger": 64,
 }
 
 func (d Dialect) dialect() (*dialect, error) {
@@ -108,6 +122,7 @@ ON DUPLICATE KEY UPDATE last_number = LAST_INSERT_ID(last_number + 1)`,
 			minTime:     time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC),
 			maxTime:     maxTime,
 			classify:    classifyMySQL,
+			textLimits:  mysqlTextLimits,
 		}, nil
 	}
 	return nil, &itsm.ValidationError{Field: "dialect", Problem: fmt.Sprintf("unknown value %q (want %q, %q or %q)", string(d), SQLite, PostgreSQL, MySQL)}

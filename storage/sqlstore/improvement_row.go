@@ -61,7 +61,7 @@ func (d *dialect) improvementArgs(it *csi.Item) ([]any, error) {
 	if err := d.checkTime("updated_at", it.UpdatedAt, true); err != nil {
 		return nil, err
 	}
-	if err := checkTexts(
+	if err := d.checkTexts(
 		"tenant", string(it.Tenant), "number", it.Number, "state", string(it.State), "service", it.Service,
 		"metric", string(it.Metric), "owner", it.Owner, "title", it.Title, "description", it.Description,
 		"registered_by", it.RegisteredBy, "unit", it.Unit, "direction", string(it.Direction),

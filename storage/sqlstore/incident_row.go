@@ -46,7 +46,7 @@ func (d *dialect) incidentArgs(inc *incident.Incident) ([]any, error) {
 			return nil, err
 		}
 	}
-	if err := checkTexts(
+	if err := d.checkTexts(
 		"tenant", string(inc.Tenant), "number", inc.Number, "state", string(inc.State), "caller", inc.Caller,
 		"assignment_group", inc.AssignmentGroup, "assigned_to", inc.AssignedTo, "service", inc.Service,
 		"configuration_item", inc.ConfigurationItem, "idempotency_key", inc.IdempotencyKey,

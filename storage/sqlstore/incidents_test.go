@@ -12,6 +12,8 @@ import (
 
 	"github.com/itsmkit/itsmkit/incident"
 	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/itsmtest"
+	"github.com/itsmkit/itsmkit/storage/sqlstore"
 	"github.com/itsmkit/itsmkit/storage/sqlstore/internal/sqltest"
 )
 
@@ -141,5 +143,44 @@ func TestNumberAndKeyCannotChange(t *testing.T) {
 		stale := inc.Clone()
 		stale.Version = 5
 		assert.ErrorIs(t, repo.Update(ctx, stale, 4, journalEntries(stale, 1)), itsm.ErrConflict)
+	})
+}
+
+// TestTextLongerThanAColumn: text longer than a dialect's column is refused as
+// invalid, naming the field, before anything is written (MySQL's VARBINARY columns;
+// outside strict mode MySQL would truncate it); the other dialects store it whole.
+func TestTextLongerThanAColumn(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
+		ctx := t.Context()
+		repo := tg.New(t).Incidents()
+		builder := itsmtest.Incidents{Tenant: "acme"}
+		for _, tt := range []struct {
+			field string
+			spoil func(*incident.Incident, []itsm.Event)
+		}{
+			{"caller", func(inc *incident.Incident, _ []itsm.Event) { inc.Caller = strings.Repeat("c", 256) }},
+			{"state", func(inc *incident.Incident, _ []itsm.Event) { inc.State = incident.State(strings.Repeat("s", 65)) }},
+			{"events[0].trigger", func(_ *incident.Incident, evs []itsm.Event) { evs[0].Trigger = strings.Repeat("t", 65) }},
+			{"events[0].actor", func(_ *incident.Incident, evs []itsm.Event) { evs[0].Actor = strings.Repeat("a", 256) }},
+		} {
+			inc := builder.New(nil)
+			journal := itsmtest.CreatedJournal(inc)
+			tt.spoil(inc, journal)
+			err := repo.Create(ctx, inc, journal)
+			if tg.Dialect != sqlstore.MySQL {
+				require.NoError(t, err, tt.field)
+				got, err := repo.Get(ctx, "acme", inc.ID)
+				require.NoError(t, err)
+				assert.Equal(t, inc.Caller, got.Caller, tt.field)
+				assert.Equal(t, inc.State, got.State, tt.field)
+				continue
+			}
+			require.ErrorIs(t, err, itsm.ErrInvalid, tt.field)
+			var ve *itsm.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tt.field, ve.Field)
+			_, err = repo.Get(ctx, "acme", inc.ID)
+			assert.ErrorIs(t, err, itsm.ErrNotFound, "%s: nothing stored", tt.field)
+		}
 	})
 }

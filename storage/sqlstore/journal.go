@@ -35,7 +35,7 @@ func (d *dialect) checkEvent(e *itsm.Event) error {
 	if err := d.checkTime("at", e.At, false); err != nil {
 		return err
 	}
-	if err := checkTexts("type", string(e.Type), "actor", e.Actor, "from", e.From,
+	if err := d.checkTexts("type", string(e.Type), "actor", e.Actor, "from", e.From,
 		"to", e.To, "trigger", e.Trigger, "reason", e.Reason); err != nil {
 		return err
 	}

@@ -14,8 +14,23 @@ import (
 // altered value.
 
 // checkTexts refuses text that a column cannot hold as given: invalid UTF-8 (JSON
-// would replace it, PostgreSQL refuses it) and NUL bytes (PostgreSQL refuses them).
-// fieldsAndValues alternates field names and values.
+// would replace it, PostgreSQL refuses it), NUL bytes (PostgreSQL refuses them), and
+// text longer than the dialect's column (see dialect.textLimits). fieldsAndValues
+// alternates field names and values.
+func (d *dialect) checkTexts(fieldsAndValues ...string) error {
+	if err := checkTexts(fieldsAndValues...); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(fieldsAndValues) && d.textLimits != nil; i += 2 {
+		field, v := fieldsAndValues[i], fieldsAndValues[i+1]
+		if limit, ok := d.textLimits[field]; ok && len(v) > limit {
+			return &itsm.ValidationError{Field: field, Problem: fmt.Sprintf("is %d bytes, more than the %d %s stores", len(v), limit, d.name)}
+		}
+	}
+	return nil
+}
+
+// checkTexts refuses invalid UTF-8 and NUL bytes, which no dialect stores as given.
 func checkTexts(fieldsAndValues ...string) error {
 	for i := 0; i+1 < len(fieldsAndValues); i += 2 {
 		v := fieldsAndValues[i+1]
