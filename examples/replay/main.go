@@ -5,6 +5,7 @@
 //
 //	go run ./examples/replay [-mapping uci|bpic2014|FILE] [-html report.html] log.csv.gz
 //	go run ./examples/replay log.csv.gz -mapping bpic2014
+//	go run ./examples/replay log.csv.gz -hours "Mon-Fri 08:00-18:00" -zone Europe/Amsterdam
 //
 // The logs this was built on (the UCI ServiceNow incident log and the BPIC 2014
 // Rabobank sample) ship with mappings; any other CSV log needs a mapping file (see
@@ -25,6 +26,7 @@ import (
 
 	"github.com/itsmkit/itsmkit/incident"
 	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/calendar"
 	"github.com/itsmkit/itsmkit/itsm/eventlog"
 	"github.com/itsmkit/itsmkit/itsm/improvement"
 	"github.com/itsmkit/itsmkit/lifecycle"
@@ -44,13 +46,14 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("usage: replay [-mapping uci|bpic2014|FILE] [-store sqlite|memory] [-db FILE] [-html FILE] [-batch N] log.csv[.gz]")
+var errUsage = errors.New("usage: replay [-mapping uci|bpic2014|FILE] [-store sqlite|memory] [-db FILE] [-html FILE] [-batch N] [-hours WEEK [-zone ZONE]] log.csv[.gz]")
 
 // config is what the command line asks for.
 type config struct {
 	log, mapping, html string
 	store, db          string
 	batch              int
+	hours, zone        string // business hours, for business time
 }
 
 func parse(args []string, stderr io.Writer) (config, error) {
@@ -62,6 +65,8 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batch, "batch", incident.DefaultBatchSize, "records per transaction when loading the store")
 	fs.StringVar(&c.store, "store", "sqlite", "where to load the incidents: sqlite or memory")
 	fs.StringVar(&c.db, "db", "", "the SQLite database file (default: one in a temporary directory, removed on exit)")
+	fs.StringVar(&c.hours, "hours", "", `business hours, such as "Mon-Fri 09:00-17:00": adds business time to every duration`)
+	fs.StringVar(&c.zone, "zone", "", "the IANA time zone of -hours (default UTC)")
 	// The flag package stops at the first argument that is not a flag; flags may
 	// also follow the log ("replay log.csv.gz -mapping uci"), so parse on after it.
 	var files []string
@@ -74,7 +79,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 		}
 		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
-	if len(files) != 1 || (c.store != "sqlite" && c.store != "memory") {
+	if len(files) != 1 || (c.store != "sqlite" && c.store != "memory") || (c.zone != "" && c.hours == "") {
 		return c, errUsage
 	}
 	c.log = files[0]
@@ -123,8 +128,26 @@ type results struct {
 	relaxed    lifecycle.Report[incident.State]
 	resolution []time.Duration // open → resolved per incident, for the histogram
 	moves      map[[2]incident.State]int
+	firsts     map[string]int           // the first states of the incidents that do not start new
 	attainment []improvement.Attainment // of incident.DefaultSLAs, 24×7
+	hours      string                   // the business hours of the business times, "" for none
 	elapsed    time.Duration
+}
+
+// businessHours returns the calendar of the -hours and -zone flags, nil without them.
+func businessHours(cfg config) (improvement.Calendar, error) {
+	if cfg.hours == "" {
+		return nil, nil
+	}
+	week, err := calendar.ParseWeek(cfg.hours)
+	if err != nil {
+		return nil, fmt.Errorf("-hours: %w", err)
+	}
+	cal, err := calendar.New(calendar.Spec{Location: cfg.zone, Week: week})
+	if err != nil {
+		return nil, fmt.Errorf("-hours, -zone: %w", err)
+	}
+	return cal, nil
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -157,7 +180,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	stamps := stampsOf(mapping)
-	collector, err := improvement.NewCollector(improvement.Options{Stamps: stamps})
+	business, err := businessHours(cfg)
+	if err != nil {
+		return err
+	}
+	collector, err := improvement.NewCollector(improvement.Options{Stamps: stamps, Calendar: business})
 	if err != nil {
 		return err
 	}
@@ -167,9 +194,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	res := results{log: cfg.log, mapping: cfg.mapping, notLoaded: map[string]int{}}
+	res := results{log: cfg.log, mapping: cfg.mapping, notLoaded: map[string]int{}, hours: cfg.hours}
+	if cfg.hours != "" && cfg.zone != "" {
+		res.hours += " " + cfg.zone
+	}
 	slas := incident.DefaultSLAs(nil)
 	res.attainment = make([]improvement.Attainment, len(slas))
+	for i, d := range slas {
+		res.attainment[i].Definition = d.ID()
+	}
 	var sequences [][]incident.State
 	bar := newProgress(stderr, fi.Size())
 	began := time.Now()
@@ -185,7 +218,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		for i, a := range att {
-			res.attainment[i].Definition = a.Definition
 			res.attainment[i].Met += a.Met
 			res.attainment[i].Breached += a.Breached
 			res.attainment[i].Open += a.Open
@@ -209,6 +241,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	res.strict = lifecycle.Check(strict, sequences)
 	res.relaxed = lifecycle.Check(relaxed, sequences)
 	res.moves = moves(sequences)
+	res.firsts = map[string]int{}
+	for _, i := range res.strict.WrongStart {
+		res.firsts[string(sequences[i][0])]++
+	}
 
 	writeText(stdout, &res)
 	if cfg.html != "" {

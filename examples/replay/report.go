@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/itsmkit/itsmkit/incident"
@@ -32,14 +33,20 @@ func writeText(w io.Writer, r *results) {
 
 	m := r.metrics
 	fmt.Fprintf(w, "\nMetrics over %d incidents (wall time)\n", m.Records)
-	fmt.Fprintf(w, "  %-26s %7s %10s %10s %10s\n", "", "count", "mean", "median", "p90")
-	for _, row := range durationRows(m) {
-		fmt.Fprintf(w, "  %-26s %7d %10s %10s %10s\n", row.name, row.s.Count, hours(row.s.Mean), hours(row.s.Median), hours(row.s.P90))
-	}
+	durationTable(w, durationRows(m, false))
 	for _, row := range rateRows(m) {
 		fmt.Fprintf(w, "  %-26s %7d of %d (%.2f%%)\n", row.name, row.r.Count, row.r.Of, row.r.Percent())
 	}
-	fmt.Fprintf(w, "  %-26s %7d at %s, median age %s\n", "backlog", m.Backlog.Count, m.Backlog.At.Format(time.DateOnly), hours(m.Backlog.Age.Wall.Median))
+	fmt.Fprintf(w, "  %-26s %s\n", "by reassignment count", distribution(m.Reassignments))
+	if m.Backlog.At.IsZero() {
+		fmt.Fprintf(w, "  %-26s %7s\n", "backlog", "—")
+	} else {
+		fmt.Fprintf(w, "  %-26s %7d at %s, median age %s\n", "backlog", m.Backlog.Count, m.Backlog.At.Format(time.DateOnly), hours(m.Backlog.Age.Wall.Median))
+	}
+	if r.hours != "" {
+		fmt.Fprintf(w, "\nThe same in business time (%s)\n", r.hours)
+		durationTable(w, durationRows(m, true))
+	}
 	fmt.Fprintf(w, "\nSLA attainment against the default incident SLAs (24×7)\n")
 	for _, a := range r.attainment {
 		fmt.Fprintf(w, "  %-26s %7d of %d met (%.2f%%); %d undecided, %d cancelled\n", a.Definition, a.Met, a.Met+a.Breached, a.Rate().Percent(), a.Open, a.Cancelled)
@@ -58,7 +65,47 @@ func writeText(w io.Writer, r *results) {
 		for _, d := range c.rep.Disallowed {
 			fmt.Fprintf(w, "    %-34s %7d\n", string(d.From)+" → "+string(d.To), d.Count)
 		}
+		if len(c.rep.Undeclared) > 0 {
+			fmt.Fprintf(w, "    states it does not declare: %v\n", c.rep.Undeclared)
+		}
 	}
+	if n := len(r.strict.WrongStart); n > 0 {
+		fmt.Fprintf(w, "  %d of %d incidents do not start new (the log begins mid-life):", n, r.strict.Sequences)
+		for _, s := range stateOrder(r.firsts) {
+			fmt.Fprintf(w, " %s %d", s, r.firsts[s])
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// durationTable prints rows of duration summaries; "—" stands for no sample.
+func durationTable(w io.Writer, rows []durationRow) {
+	fmt.Fprintf(w, "  %-26s %7s %10s %10s %10s\n", "", "count", "mean", "median", "p90")
+	for _, row := range rows {
+		if row.s.Count == 0 {
+			fmt.Fprintf(w, "  %-26s %7d %10s %10s %10s\n", row.name, 0, "—", "—", "—")
+			continue
+		}
+		fmt.Fprintf(w, "  %-26s %7d %10s %10s %10s\n", row.name, row.s.Count, hours(row.s.Mean), hours(row.s.Median), hours(row.s.P90))
+	}
+}
+
+// distribution prints how many records had 0, 1, 2 … of something, the tail from 5
+// on summed up.
+func distribution(counts []int) string {
+	var b strings.Builder
+	tail := 0
+	for k, n := range counts {
+		if k >= 5 {
+			tail += n
+			continue
+		}
+		fmt.Fprintf(&b, "%d: %d  ", k, n)
+	}
+	if tail > 0 {
+		fmt.Fprintf(&b, "5+: %d", tail)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 type durationRow struct {
@@ -66,12 +113,19 @@ type durationRow struct {
 	s    improvement.Summary
 }
 
-func durationRows(m improvement.Report) []durationRow {
+// durationRows are the duration metrics of m, in wall or in business time.
+func durationRows(m improvement.Report, business bool) []durationRow {
+	pick := func(d improvement.Durations) improvement.Summary {
+		if business {
+			return d.Business
+		}
+		return d.Wall
+	}
 	return []durationRow{
-		{"time to assign (MTTA)", m.MTTA.Wall},
-		{"time to resolve (MTTR)", m.MTTR.Wall},
-		{"open → closed", m.OpenToClose.Wall},
-		{"resolved → closed", m.ResolveToClose.Wall},
+		{"time to assign (MTTA)", pick(m.MTTA)},
+		{"time to resolve (MTTR)", pick(m.MTTR)},
+		{"open → closed", pick(m.OpenToClose)},
+		{"resolved → closed", pick(m.ResolveToClose)},
 	}
 }
 
