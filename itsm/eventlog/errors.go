@@ -7,10 +7,12 @@ import (
 )
 
 // LineError reports a malformed event log: bad CSV quoting, a row with the wrong
-// number of columns, a header without a column the mapping names, a missing header,
-// or a case whose rows are not contiguous under the Contiguous rule. It matches
-// [itsm.ErrInvalid]; Unwrap returns the underlying error (such as a
-// [*encoding/csv.ParseError]) when there is one.
+// number of columns, a row longer than [MaxRowSize], a header without a column the
+// mapping names or naming such a column twice, a missing header, or a case whose rows
+// are not contiguous under the Contiguous rule. For bad CSV, Line is where the row
+// starts, and the wrapped [*encoding/csv.ParseError] names the line and column where
+// the fault was found, such as the end of the log for a quote left open. It matches
+// [itsm.ErrInvalid]; Unwrap returns the underlying error when there is one.
 //
 // Rows that are well formed but cannot be mapped are not errors: Import skips them and
 // counts them in its [Report].

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/itsmkit/itsmkit/itsm"
 )
@@ -30,10 +29,16 @@ type Options struct {
 // checkEvery is how many rows Import reads between two looks at its context.
 const checkEvery = 1024
 
+// MaxRowSize bounds the bytes one row of a log may take, give or take a few KiB the
+// CSV reader reads ahead, so that a quote left open cannot pull the rest of a log
+// into memory: Import refuses a longer row with a [*LineError].
+const MaxRowSize = 16 << 20
+
 // Import reads a CSV event log from src, maps it with m and calls fn once per case
 // with the case's journal, in the order cases end (Contiguous) or first appear
 // (Sorted). src may be gzip-compressed: Import recognizes gzip by its magic bytes. The
-// first row is the header; a UTF-8 byte order mark before it is dropped.
+// first row is the header; a UTF-8 byte order mark before it is dropped. No row may
+// exceed [MaxRowSize].
 //
 // Under the Contiguous rule Import holds one case at a time, so a log of any length
 // streams; under Sorted it holds the whole log. Every Case is built afresh: fn may
@@ -43,7 +48,8 @@ const checkEvery = 1024
 // silently. Import fails with a [*LineError] (matching [itsm.ErrInvalid]) when the log
 // is malformed, an [*itsm.ValidationError] when m or opts is invalid, the error fn
 // returns (as is) when fn fails, and ctx's error when ctx ends. The report is never
-// nil: after a failure it accounts for the rows read so far.
+// nil: after a failure it accounts for the rows read so far, counting those whose
+// case was not yet built in Report.Pending.
 func Import(ctx context.Context, src io.Reader, m *Mapping, opts Options, fn func(Case) error) (*Report, error) {
 	rep := &Report{Pairs: map[Pair]int{}}
 	if m == nil {
@@ -63,7 +69,8 @@ func Import(ctx context.Context, src io.Reader, m *Mapping, opts Options, fn fun
 	if err != nil {
 		return rep, err
 	}
-	cr := csv.NewReader(in)
+	lim := &rowLimit{r: in}
+	cr := csv.NewReader(lim)
 	if m.Comma != "" {
 		cr.Comma = []rune(m.Comma)[0]
 	}
@@ -75,8 +82,6 @@ func Import(ctx context.Context, src io.Reader, m *Mapping, opts Options, fn fun
 	if err != nil {
 		return rep, readError(err, 0)
 	}
-	header = append([]string(nil), header...)
-	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
 	p, err := newPlan(m, header)
 	if err != nil {
 		return rep, err
@@ -92,49 +97,112 @@ func Import(ctx context.Context, src io.Reader, m *Mapping, opts Options, fn fun
 	for {
 		if rep.Rows%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return rep, err
+				return rep, im.stop(err, 0)
 			}
 		}
+		lim.n = 0
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return rep, readError(err, line)
+			return rep, im.stop(readError(err, line), 0)
 		}
 		rep.Rows++
 		line, _ = cr.FieldPos(0)
 		if err := im.add(rec, line); err != nil {
-			return rep, err
+			return rep, im.stop(err, 1) // add fails before it places the row
 		}
 	}
-	return rep, im.finish(ctx)
+	if err := im.finish(ctx); err != nil {
+		return rep, im.stop(err, 0)
+	}
+	return rep, nil
 }
 
+// bom is the UTF-8 byte order mark.
+const bom = "\uFEFF"
+
 // decompress returns src, or a gzip reader over it when it starts with gzip's magic
-// bytes.
+// bytes, past a byte order mark: the CSV reader must not see one, or it would take
+// the quote of a quoted header for a stray one.
 func decompress(src io.Reader) (io.Reader, error) {
 	br := bufio.NewReaderSize(src, 64<<10)
-	magic, err := br.Peek(2)
+	magic, err := br.Peek(len(bom))
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("eventlog: read the log: %w", err)
 	}
 	if len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		if err := skipBOM(br); err != nil {
+			return nil, fmt.Errorf("eventlog: read the log: %w", err)
+		}
 		return br, nil
 	}
 	zr, err := gzip.NewReader(br)
 	if err != nil {
 		return nil, &LineError{Line: 1, Problem: "the log starts like gzip but is not a gzip stream", Err: err}
 	}
-	return zr, nil
+	zbr := bufio.NewReader(zr)
+	if err := skipBOM(zbr); err != nil {
+		return nil, readError(err, 0)
+	}
+	return zbr, nil
+}
+
+// skipBOM drops a byte order mark at the start of r.
+func skipBOM(r *bufio.Reader) error {
+	head, err := r.Peek(len(bom))
+	if string(head) == bom {
+		_, err = r.Discard(len(bom))
+		return err
+	}
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
+
+// errRowTooLong stops the CSV reader in a row longer than MaxRowSize.
+var errRowTooLong = errors.New("row too long")
+
+// rowLimit passes at most MaxRowSize bytes between two resets of n, which Import does
+// before each row.
+type rowLimit struct {
+	r io.Reader
+	n int
+}
+
+func (l *rowLimit) Read(p []byte) (int, error) {
+	room := MaxRowSize - l.n
+	if room <= 0 {
+		return 0, errRowTooLong
+	}
+	if len(p) > room {
+		p = p[:room]
+	}
+	n, err := l.r.Read(p)
+	l.n += n
+	return n, err
 }
 
 // readError turns a CSV reader's error, or a corrupt gzip stream's, into a
 // *LineError, and wraps any other (I/O) error.
+//
+// lastLine is the line where the last row read starts (0 for none). A CSV error's line
+// is where its row starts; the *csv.ParseError it wraps also names the line and column
+// where the reader found the fault (for a quote left open, the end of the log).
 func readError(err error, lastLine int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &LineError{Line: pe.Line, Problem: "malformed CSV", Err: pe.Err}
+		return &LineError{Line: pe.StartLine, Problem: "malformed CSV", Err: pe}
+	}
+	if errors.Is(err, errRowTooLong) {
+		row := fmt.Sprintf("the row starting after line %d", lastLine)
+		if lastLine == 0 {
+			row = "the header"
+		}
+		return &LineError{Line: lastLine + 1, Problem: fmt.Sprintf(
+			"%s is longer than %d MiB (is a quote left open?)", row, MaxRowSize>>20)}
 	}
 	var corrupt flate.CorruptInputError
 	if errors.As(err, &corrupt) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -248,10 +316,31 @@ func (im *importer) finish(ctx context.Context) error {
 				return err
 			}
 		}
-		if err := im.emit(id, im.cases[id]); err != nil {
+		rows := im.cases[id]
+		delete(im.cases, id) // emitted, even when fn fails: the report counts its rows
+		if err := im.emit(id, rows); err != nil {
 			return err
 		}
-		delete(im.cases, id)
 	}
 	return nil
+}
+
+// stop sets Report.Pending for an import that fails with err, and returns err. The
+// rows of the cases still held are pending, but for the skipped ones (the report
+// counts them already); inFlight is 1 when the failure came while placing a row.
+func (im *importer) stop(err error, inFlight int) error {
+	n := inFlight
+	count := func(rows []row) {
+		for i := range rows {
+			if !rows[i].skipped {
+				n++
+			}
+		}
+	}
+	count(im.rows)
+	for _, rows := range im.cases {
+		count(rows)
+	}
+	im.rep.Pending = n
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -270,6 +271,8 @@ func TestImportActivitiesSorted(t *testing.T) {
 
 func TestImportMalformed(t *testing.T) {
 	t.Parallel()
+	// Import may read a few KiB past the limit: the CSV reader reads ahead.
+	const tooLong = eventlog.MaxRowSize + 16<<10
 	row := "INC1,New,2024-03-01 09:05,2024-03-01 09:00,a,3 - Low,?,0,?\n"
 	tests := []struct {
 		name    string
@@ -280,6 +283,12 @@ func TestImportMalformed(t *testing.T) {
 		{"empty", "", 1, "no header"},
 		{"header lacks columns", "number,state,updated\n" + "INC1,New,2024-03-01 09:05\n", 1, `["opened" "by" "group" "priority" "reopens" "resolved"]`},
 		{"bad quoting", header + row + "INC1,\"New,2024\"x,a,b,c,d,e,f,g\n", 3, "malformed CSV"},
+		{"quote left open", header + row + "INC1,\"New,2024\n" + row + row, 3, "record on line 3; parse error on line 5"},
+		{"quote left open in a long log", header + row + "INC1,\"New," + strings.Repeat(row, tooLong/len(row)), 3, "the row starting after line 2 is longer than 16 MiB"},
+		{"row longer than the limit", header + row + strings.Repeat("x", tooLong), 3, "longer than 16 MiB"},
+		{"header longer than the limit", strings.Repeat("x", tooLong), 1, "the header is longer than 16 MiB"},
+		{"duplicate column", strings.TrimSuffix(header, "\n") + ",state\n" + row, 1, `the column(s) ["state"] that mapping "test-states" uses more than once`},
+		{"duplicate columns", "group," + strings.TrimSuffix(header, "\n") + ",number\n" + row, 1, `["number" "group"]`},
 		{"wrong column count", header + row + row + "INC1,New\n", 4, "malformed CSV"},
 		{"not contiguous", header + row + strings.Replace(row, "INC1", "INC2", 1) + row, 4, `case "INC1" appears again`},
 		{"gzip header only", "\x1f\x8bnot gzip", 1, "not a gzip stream"},
@@ -316,18 +325,34 @@ func TestImportRefusesBadInput(t *testing.T) {
 
 func TestImportGzipAndBOM(t *testing.T) {
 	t.Parallel()
-	log := "\uFEFF" + header + "INC1,New,2024-03-01 09:05,2024-03-01 09:00,a,3 - Low,?,0,?\n"
-	plain, _, err := importAll(t, stateMapping(), log)
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	_, err = zw.Write([]byte(log))
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	zipped, _, err := importAll(t, stateMapping(), buf.String())
-	require.NoError(t, err)
-	require.Len(t, plain, 1)
-	assert.Equal(t, plain, zipped)
+	row := "INC1,New,2024-03-01 09:05,2024-03-01 09:00,a,3 - Low,?,0,?\n"
+	quoted := `"number","state","updated","opened","by","priority","group","reopens","resolved"` + "\n"
+	tests := []struct {
+		name, log string
+	}{
+		{"plain header", header + row},
+		{"BOM", "\uFEFF" + header + row},
+		{"quoted header", quoted + row},
+		{"BOM before a quoted header", "\uFEFF" + quoted + row},
+		{"BOM before a CRLF quoted header", "\uFEFF" + strings.ReplaceAll(quoted+row, "\n", "\r\n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			plain, _, err := importAll(t, stateMapping(), tt.log)
+			require.NoError(t, err)
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			_, err = zw.Write([]byte(tt.log))
+			require.NoError(t, err)
+			require.NoError(t, zw.Close())
+			zipped, _, err := importAll(t, stateMapping(), buf.String())
+			require.NoError(t, err)
+			require.Len(t, plain, 1)
+			assert.Equal(t, []int{2}, plain[0].Lines)
+			assert.Equal(t, plain, zipped)
+		})
+	}
 }
 
 func TestImportStopsOnCallbackErrorAndContext(t *testing.T) {
@@ -396,4 +421,185 @@ func TestTriggerIsLeftEmptyWithoutOption(t *testing.T) {
 		})
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Events)
+}
+
+func TestImportZoneAbbreviations(t *testing.T) {
+	t.Parallel()
+	const abbrev = "2006-01-02 15:04 MST"
+	tests := []struct {
+		name, layout, zone, value string
+		want                      string // the time read, in RFC 3339; "" when the row is skipped
+	}{
+		{"unknown to UTC", abbrev, "", "2024-01-01 10:00 EST", ""},
+		{"unknown to the zone", abbrev, "America/New_York", "2024-01-01 10:00 PST", ""},
+		{"numeric abbreviation", abbrev, "", "2024-01-01 10:00 +03", ""},
+		{"known to the zone", abbrev, "America/New_York", "2024-01-01 10:00 EST", "2024-01-01T15:00:00Z"},
+		{"summer time of the zone", abbrev, "America/New_York", "2024-07-01 10:00 EDT", "2024-07-01T14:00:00Z"},
+		{"zero-offset abbreviation of the zone", abbrev, "Europe/Lisbon", "2024-01-01 10:00 WET", "2024-01-01T10:00:00Z"},
+		{"UTC", abbrev, "", "2024-01-01 10:00 UTC", "2024-01-01T10:00:00Z"},
+		{"UTC in another zone", abbrev, "America/New_York", "2024-01-01 10:00 UTC", "2024-01-01T10:00:00Z"},
+		{"GMT", abbrev, "America/New_York", "2024-01-01 10:00 GMT", "2024-01-01T10:00:00Z"},
+		{"numeric offset beside the abbreviation", "2006-01-02 15:04 -0700 MST", "", "2024-01-01 10:00 +0000 WET", "2024-01-01T10:00:00Z"},
+		{"numeric offset decides", "2006-01-02 15:04 -0700 MST", "", "2024-01-01 10:00 -0500 EST", "2024-01-01T15:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := stateMapping()
+			m.Opened = nil
+			m.Time = eventlog.Time{Column: "updated", Layout: tt.layout, Zone: tt.zone}
+			m.Attributes["resolved_at"] = eventlog.Column{Column: "resolved", Type: eventlog.Timestamp, Layout: tt.layout, Zone: tt.zone}
+			// The value dates the first row and is the attribute of the second.
+			later := time.Date(2024, time.December, 31, 0, 0, 0, 0, time.UTC).Format(tt.layout)
+			log := header +
+				"INC1,New," + tt.value + ",?,a,3 - Low,?,0,?\n" +
+				"INC1,Active," + later + ",?,a,3 - Low,?,0," + tt.value + "\n"
+			cases, rep, err := importAll(t, m, log)
+			require.NoError(t, err)
+			if tt.want == "" {
+				assert.Empty(t, cases)
+				assert.Equal(t, []eventlog.Skip{
+					{Reason: eventlog.BadZone, Column: "resolved", Count: 1, Lines: []int{3}, Values: []string{tt.value}},
+					{Reason: eventlog.BadZone, Column: "updated", Count: 1, Lines: []int{2}, Values: []string{tt.value}},
+				}, rep.Skipped)
+				return
+			}
+			assert.Empty(t, rep.Skipped)
+			require.Len(t, cases, 1)
+			assert.Equal(t, tt.want, cases[0].Events[0].At.Format(time.RFC3339))
+			assert.Equal(t, map[string]string{"resolved_at": tt.want}, cases[0].Attributes)
+		})
+	}
+}
+
+func TestImportTimesAreUTC(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		zone            string
+		opened, updated string // the event times, in RFC 3339
+	}{
+		{"", "2024-03-01T09:00:00Z", "2024-03-01T09:30:00Z"},
+		{"UTC", "2024-03-01T09:00:00Z", "2024-03-01T09:30:00Z"},
+		{"America/New_York", "2024-03-01T14:00:00Z", "2024-03-01T14:30:00Z"},
+		{"Asia/Kolkata", "2024-03-01T03:30:00Z", "2024-03-01T04:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.zone, func(t *testing.T) {
+			t.Parallel()
+			m := stateMapping()
+			m.Time.Zone, m.Opened.Zone = tt.zone, tt.zone
+			log := header +
+				"INC1,New,2024-03-01 09:05,2024-03-01 09:00,a,3 - Low,?,0,?\n" +
+				"INC1,Active,2024-03-01 09:30,2024-03-01 09:00,a,3 - Low,?,0,?\n"
+			cases, _, err := importAll(t, m, log)
+			require.NoError(t, err)
+			require.Len(t, cases, 1)
+			require.Len(t, cases[0].Events, 2)
+			for i, want := range []string{tt.opened, tt.updated} {
+				at := cases[0].Events[i].At
+				assert.Equal(t, time.UTC, at.Location(), "event %d", i)
+				assert.Equal(t, want, at.Format(time.RFC3339), "event %d", i)
+			}
+		})
+	}
+}
+
+func TestImportDuplicateHeaderNames(t *testing.T) {
+	t.Parallel()
+	row := "INC1,New,2024-03-01 09:05,2024-03-01 09:00,a,3 - Low,?,0,?,x\n"
+	tests := []struct {
+		name, extra string
+		wantErr     bool
+	}{
+		{"an unused column twice", "notes,notes", false},
+		{"a case column twice", "number", true},
+		{"a time column twice", "updated", true},
+		{"a field column twice", "group", true},
+		{"an attribute column twice", "resolved", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cols := strings.TrimSuffix(header, "\n") + "," + tt.extra + "\n"
+			rows := row
+			if strings.Contains(tt.extra, ",") {
+				rows = strings.TrimSuffix(row, "\n") + ",y\n"
+			}
+			cases, _, err := importAll(t, stateMapping(), cols+rows)
+			if !tt.wantErr {
+				require.NoError(t, err)
+				assert.Len(t, cases, 1)
+				return
+			}
+			require.ErrorIs(t, err, itsm.ErrInvalid)
+			var le *eventlog.LineError
+			require.ErrorAs(t, err, &le)
+			assert.Equal(t, 1, le.Line)
+			assert.Contains(t, le.Problem, strconv.Quote(tt.extra))
+			assert.Empty(t, cases)
+		})
+	}
+}
+
+func TestImportReportAfterFailure(t *testing.T) {
+	t.Parallel()
+	const row = "INC1,New,2024-03-01 09:05,2024-03-01 09:00,a,3 - Low,?,0,?\n"
+	other := func(id, state string) string {
+		return strings.Replace(strings.Replace(row, "INC1", id, 1), "New", state, 1)
+	}
+	stop := errors.New("stop")
+	tests := []struct {
+		name     string
+		m        *eventlog.Mapping
+		log      string
+		failOn   int // the call of fn that fails; 0 for none
+		rows     int
+		events   int
+		ignored  int
+		skipped  int
+		pending  int
+		matchErr error
+	}{
+		{"success", stateMapping(), header + row + row, 0, 2, 2, 0, 0, 0, nil},
+		{"fn fails on the first case", stateMapping(), header + row + row + other("INC2", "New") + other("INC2", "Active"), 1, 3, 2, 0, 0, 1, stop},
+		{"fn fails on the last case", stateMapping(), header + row + other("INC2", "New") + other("INC2", "Active"), 2, 3, 3, 0, 0, 0, stop},
+		{"not contiguous", stateMapping(), header + row + other("INC2", "New") + other("INC2", "-100") + row, 0, 4, 1, 0, 1, 2, itsm.ErrInvalid},
+		{"bad CSV", stateMapping(), header + row + other("INC1", "-100") + row + "INC1,\"New\n", 0, 3, 0, 0, 1, 2, itsm.ErrInvalid},
+		{"sorted: fn fails on the first case", activityMapping(), "id,at,seq,activity,team\n" +
+			"B,2024-01-02 10:00:00,1,Note,T2\n" +
+			"A,2024-01-01 09:00:00,9,Open,T1\n" +
+			"A,2024-01-01 10:00:00,10,Quality,T1\n" +
+			"A,2024-01-01 11:00:00,11,Escalate,T1\n" +
+			"B,2024-01-02 11:00:00,2,Close,T2\n", 1, 5, 2, 0, 1, 2, stop},
+		{"sorted: bad CSV", activityMapping(), "id,at,seq,activity,team\n" +
+			"B,2024-01-02 10:00:00,1,Note,T2\n" +
+			"A,2024-01-01 09:00:00,9,Quality,T1\n" +
+			"A,yesterday,10,Open,T1\n" +
+			"A,2024-01-01 11:00:00\n", 0, 3, 0, 0, 1, 2, itsm.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			calls := 0
+			rep, err := eventlog.Import(context.Background(), strings.NewReader(tt.log), tt.m, eventlog.Options{Tenant: "acme"},
+				func(eventlog.Case) error {
+					calls++
+					if calls == tt.failOn {
+						return stop
+					}
+					return nil
+				})
+			if tt.matchErr == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tt.matchErr)
+			}
+			assert.Equal(t, tt.rows, rep.Rows, "rows")
+			assert.Equal(t, tt.events, rep.Events, "events")
+			assert.Equal(t, tt.ignored, rep.Ignored, "ignored")
+			assert.Equal(t, tt.skipped, rep.SkippedRows(), "skipped")
+			assert.Equal(t, tt.pending, rep.Pending, "pending")
+			assert.Equal(t, rep.Rows, rep.Events+rep.Ignored+rep.SkippedRows()+rep.Pending, "every row is accounted for")
+		})
+	}
 }

@@ -18,7 +18,8 @@ type Mapping struct {
 	Name string `json:"name"`
 	// Kind is the kind of record each case becomes, such as "incident".
 	Kind itsm.Kind `json:"kind"`
-	// Comma is the field delimiter, one character; empty means ",".
+	// Comma is the field delimiter, one character other than NUL, the quote ("), a
+	// line break and U+FFFD; empty means ",".
 	Comma string `json:"comma,omitempty"`
 	// Missing lists the cell values that mean "no value", such as "?". An empty cell
 	// always means no value.
@@ -56,9 +57,16 @@ type Time struct {
 	// Column names the column.
 	Column string `json:"column"`
 	// Layout is a Go time layout, such as "2/1/2006 15:04".
+	//
+	// A layout with a zone abbreviation (MST) and no numeric offset (-0700) reads an
+	// abbreviation only when Go resolves it: "UTC", "GMT" (or "GMT+h"), or one the
+	// Zone location uses at that date, such as "EST" or "EDT" in "America/New_York".
+	// Go reads any other as offset 0 (see time.Parse); Import skips such a row
+	// instead and reports it with reason [BadZone].
 	Layout string `json:"layout"`
 	// Zone is the IANA name of the zone the values are written in, for layouts
-	// without a zone; empty means UTC.
+	// without a zone; empty means UTC. It also resolves zone abbreviations (see
+	// Layout).
 	Zone string `json:"zone,omitempty"`
 }
 

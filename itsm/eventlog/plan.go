@@ -3,11 +3,13 @@ package eventlog
 import (
 	"cmp"
 	"fmt"
-	"github.com/itsmkit/itsmkit/internal/jsonstr"
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/itsmkit/itsmkit/internal/jsonstr"
 )
 
 // plan is a Mapping bound to a log's header: column indexes, parsed zones and the
@@ -57,17 +59,51 @@ type timeColumn struct {
 	name, layout string
 	col          int
 	loc          *time.Location
-	lastRaw      string
-	last         time.Time
-	lastErr      error
+	// byName: the layout reads no numeric offset, so the zone of a value, if any,
+	// is an abbreviation (MST) that Go may not resolve.
+	byName     bool
+	lastRaw    string
+	last       time.Time
+	lastReason Reason
 }
 
-func (c *timeColumn) parse(raw string) (time.Time, error) {
+// parse returns the time raw holds, in UTC, or the reason it holds none.
+func (c *timeColumn) parse(raw string) (time.Time, Reason) {
 	if raw != c.lastRaw || c.lastRaw == "" {
 		c.lastRaw = raw
-		c.last, c.lastErr = time.ParseInLocation(c.layout, raw, c.loc)
+		c.last, c.lastReason = c.parseNew(raw)
 	}
-	return c.last, c.lastErr
+	return c.last, c.lastReason
+}
+
+func (c *timeColumn) parseNew(raw string) (time.Time, Reason) {
+	t, err := time.ParseInLocation(c.layout, raw, c.loc)
+	if err != nil {
+		return time.Time{}, BadTime
+	}
+	if c.byName && t.Location() != c.loc {
+		// Go resolves an abbreviation only against the zone it parses in; any other
+		// becomes a made-up zone of offset 0 (GMT+h excepted), as time.Parse documents.
+		if name, offset := t.Zone(); offset == 0 && !zeroOffsetName(name) {
+			return time.Time{}, BadZone
+		}
+	}
+	return t.UTC(), ""
+}
+
+// zeroOffsetName reports whether a zone abbreviation means offset 0 by itself: UTC,
+// GMT, GMT+0 or a zero numeric abbreviation such as +00.
+func zeroOffsetName(name string) bool {
+	return name == "UTC" || strings.Trim(strings.TrimPrefix(name, "GMT"), "+-0") == ""
+}
+
+// readsOffset reports whether layout reads a numeric zone offset (-0700, Z07:00, ...):
+// a time it writes in a zone of unknown name and offset +5h reads back at +5h.
+func readsOffset(layout string) bool {
+	ref := time.Date(2006, time.January, 2, 15, 4, 5, 0, time.FixedZone("XQZ", 5*3600))
+	t, err := time.Parse(layout, ref.Format(layout))
+	_, offset := t.Zone()
+	return err == nil && offset == 5*3600
 }
 
 // valueColumn turns a raw cell into the normalized journal value: mapped through
@@ -112,11 +148,11 @@ func (c *valueColumn) convertNew(raw string) (string, Reason) {
 		}
 		return strconv.FormatInt(n, 10), ""
 	case Timestamp:
-		t, err := c.time.parse(v)
-		if err != nil {
-			return "", BadTime
+		t, reason := c.time.parse(v)
+		if reason != "" {
+			return "", reason
 		}
-		return t.UTC().Format(time.RFC3339Nano), ""
+		return t.Format(time.RFC3339Nano), ""
 	}
 	return v, ""
 }
@@ -128,7 +164,8 @@ type sortKey struct {
 }
 
 // newPlan binds m to header. It returns a *LineError (line 1) naming every column the
-// mapping needs and the header lacks.
+// mapping needs and the header lacks, or else every column the mapping uses and the
+// header names more than once.
 func newPlan(m *Mapping, header []string) (*plan, error) {
 	h := newHeader(header)
 	p := &plan{m: m, markers: m.Missing, actor: -1}
@@ -184,21 +221,33 @@ func newPlan(m *Mapping, header []string) (*plan, error) {
 	if len(h.absent) > 0 {
 		return nil, &LineError{Line: 1, Problem: fmt.Sprintf("the header lacks the column(s) %q that mapping %q needs", h.absent, m.Name)}
 	}
+	if len(h.ambiguous) > 0 {
+		return nil, &LineError{Line: 1, Problem: fmt.Sprintf(
+			"the header names the column(s) %q that mapping %q uses more than once: rename the duplicates", h.ambiguous, m.Name)}
+	}
 	return p, nil
 }
 
-// header finds columns by name and remembers the names it could not find.
+// header finds columns by name and remembers the names it could not find, and those
+// it found more than once.
 type header struct {
-	index  map[string]int
-	absent []string
+	index     map[string]int
+	dup       map[string]bool
+	absent    []string
+	ambiguous []string
 }
 
 func newHeader(names []string) *header {
 	h := &header{index: make(map[string]int, len(names))}
 	for i, name := range names {
-		if _, dup := h.index[name]; !dup {
-			h.index[name] = i // the first of duplicate names wins
+		if _, dup := h.index[name]; dup {
+			if h.dup == nil {
+				h.dup = map[string]bool{}
+			}
+			h.dup[name] = true
+			continue
 		}
+		h.index[name] = i
 	}
 	return h
 }
@@ -207,6 +256,9 @@ func (h *header) col(name string) int {
 	i, ok := h.index[name]
 	if !ok && !slices.Contains(h.absent, name) {
 		h.absent = append(h.absent, name)
+	}
+	if h.dup[name] && !slices.Contains(h.ambiguous, name) {
+		h.ambiguous = append(h.ambiguous, name)
 	}
 	return i
 }
@@ -244,7 +296,7 @@ func newTimeColumn(t Time, col int) timeColumn {
 	if err != nil {
 		loc = time.UTC // unreachable: Validate loaded the zone already
 	}
-	return timeColumn{name: t.Column, layout: t.Layout, col: col, loc: loc}
+	return timeColumn{name: t.Column, layout: t.Layout, col: col, loc: loc, byName: !readsOffset(t.Layout)}
 }
 
 func newValueColumn(name string, c Column, col int) valueColumn {

@@ -16,6 +16,9 @@ const (
 	Missing Reason = "missing value"
 	// BadTime: a timestamp does not parse with its layout.
 	BadTime Reason = "unparsable time"
+	// BadZone: a timestamp names a zone abbreviation (such as "EST") that Go does not
+	// resolve in the column's zone: read as offset 0, it would shift the time.
+	BadZone Reason = "unresolved zone abbreviation"
 	// Unmapped: a value is not listed in its value map (a state, an activity or a
 	// field value).
 	Unmapped Reason = "unmapped value"
@@ -43,8 +46,8 @@ type Skip struct {
 // case, in case order.
 type Pair struct{ From, To string }
 
-// Report accounts for every row of an import: Rows = Events + Ignored + the Count
-// of every Skip.
+// Report accounts for every row of an import: Rows = Events + Ignored + Pending + the
+// Count of every Skip.
 type Report struct {
 	// Mapping is the name of the mapping used.
 	Mapping string
@@ -56,6 +59,11 @@ type Report struct {
 	Ignored int
 	// Skipped lists the rows that could not be mapped, by reason and column.
 	Skipped []Skip
+	// Pending counts the rows an import read but had not yet built into a case when
+	// it failed: the rows of the cases it held (but for those Skipped counts already)
+	// and the row it was placing when the failure came, if any. It is 0 after a
+	// successful import.
+	Pending int
 	// Cases counts the cases yielded; EmptyCases those none of whose rows became an
 	// event, which are not yielded.
 	Cases      int
@@ -81,6 +89,9 @@ func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d rows, %d events in %d cases, %d ignored, %d skipped",
 		r.Mapping, r.Rows, r.Events, r.Cases, r.Ignored, r.SkippedRows())
+	if r.Pending > 0 {
+		fmt.Fprintf(&b, ", %d pending", r.Pending)
+	}
 	for _, s := range r.Skipped {
 		fmt.Fprintf(&b, "; %s in %s x%d (lines %v, values %q)", s.Reason, s.Column, s.Count, s.Lines, s.Values)
 	}

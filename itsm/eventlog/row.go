@@ -9,7 +9,7 @@ import (
 // row is one data row of a case, parsed.
 type row struct {
 	line int
-	at   time.Time
+	at   time.Time // in UTC, like opened
 	// raw is the row's value in the state or activity column, as written.
 	raw string
 	// skipped rows could not be mapped (the report counts them already); ignored rows
@@ -33,9 +33,9 @@ func (p *plan) parseRow(rec []string, line int, rep *Report, buf []string) (row,
 		rep.skip(Missing, p.time.name, line, rawTime)
 		return r, false
 	}
-	at, err := p.time.parse(rawTime)
-	if err != nil {
-		rep.skip(BadTime, p.time.name, line, rawTime)
+	at, reason := p.time.parse(rawTime)
+	if reason != "" {
+		rep.skip(reason, p.time.name, line, rawTime)
 		return r, false
 	}
 	r.at = at
@@ -71,8 +71,8 @@ func (p *plan) parseRow(rec []string, line int, rep *Report, buf []string) (row,
 	if p.opened != nil {
 		raw := rec[p.opened.col]
 		if !p.missing(raw) {
-			if r.opened, err = p.opened.parse(raw); err != nil {
-				rep.skip(BadTime, p.opened.name, line, raw)
+			if r.opened, reason = p.opened.parse(raw); reason != "" {
+				rep.skip(reason, p.opened.name, line, raw)
 				r.skipped = true
 				return r, true
 			}

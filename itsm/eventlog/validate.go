@@ -20,9 +20,11 @@ func (m *Mapping) Validate() error {
 	v.require("name", m.Name)
 	v.name("kind", string(m.Kind))
 	if m.Comma != "" {
+		// The delimiters encoding/csv refuses: NUL, line breaks, the quote, and the
+		// replacement character (also what invalid UTF-8 decodes to).
 		r, size := utf8.DecodeRuneInString(m.Comma)
-		if size != len(m.Comma) || r == utf8.RuneError || r == '"' || r == '\r' || r == '\n' {
-			v.fail("comma", fmt.Sprintf("%q is not one character usable as a delimiter", m.Comma))
+		if size != len(m.Comma) || r == 0 || r == utf8.RuneError || r == '"' || r == '\r' || r == '\n' {
+			v.fail("comma", fmt.Sprintf("%q is not one character usable as a delimiter (not NUL, a quote or a line break)", truncate(m.Comma)))
 		}
 	}
 	v.require("case", m.Case)
