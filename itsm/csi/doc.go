@@ -22,7 +22,10 @@
 //
 // A [Metric] is a name such as "mttr" or "reopen_rate", optionally qualified:
 // "sla_attainment:gold-24x7". The target must improve on the baseline in the item's
-// [Direction]; [Item.Evaluate] compares the measured value with both.
+// [Direction]; [Item.Evaluate] compares the measured value with both. Until an item is
+// approved, [Service.Revise] may change its plan: baseline, target, metric and the
+// rest of what Register took. Submit and close count only a value measured after work
+// started and after the last rework.
 //
 // Every write takes the version the caller read (in a [Ref]) and fails with
 // itsm.ErrConflict when another writer got there first; it stores the new version and

@@ -11,7 +11,7 @@ type State string
 const (
 	New        State = "new"         // registered, not yet looked at
 	Accepted   State = "accepted"    // worth considering: it belongs in the register
-	Assess     State = "assess"      // the business case, baseline and target are being assessed
+	Assess     State = "assess"      // the business case, baseline and target are being assessed (and revised)
 	Approved   State = "approved"    // approved, with an owner, waiting to start
 	InProgress State = "in_progress" // being worked
 	OnHold     State = "on_hold"     // paused, with a reason
@@ -37,11 +37,11 @@ const (
 	TriggerAccept  Trigger = "accept"  // new → accepted
 	TriggerAssess  Trigger = "assess"  // accepted → assess
 	TriggerApprove Trigger = "approve" // assess → approved, with an owner
-	TriggerStart   Trigger = "start"   // approved → in progress
+	TriggerStart   Trigger = "start"   // approved → in progress, discarding any measurement
 	TriggerHold    Trigger = "hold"    // in progress → on hold, with a reason
 	TriggerResume  Trigger = "resume"  // on hold → in progress
-	TriggerSubmit  Trigger = "submit"  // in progress → review, once measured
-	TriggerRework  Trigger = "rework"  // review → in progress, with a reason
+	TriggerSubmit  Trigger = "submit"  // in progress → review, once measured since start and rework
+	TriggerRework  Trigger = "rework"  // review → in progress, with a reason, discarding the measurement
 	TriggerClose   Trigger = "close"   // review → closed, with review notes
 	TriggerReject  Trigger = "reject"  // new, accepted, assess → rejected, with a reason
 	TriggerCancel  Trigger = "cancel"  // any other non-final state → canceled, with a reason

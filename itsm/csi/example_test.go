@@ -94,6 +94,43 @@ func ExampleService_Close() {
 	// closed improved <nil>
 }
 
+func ExampleService_Revise() {
+	ctx, svc := context.Background(), exampleService()
+	it, _ := svc.Register(ctx, agent, csi.RegisterInput{
+		Title: "Faster VPN fixes", Service: "vpn",
+		Metric: csi.MetricMTTR, Unit: "h", Direction: csi.LowerIsBetter, Baseline: 8, Target: 2,
+	})
+	it, _ = svc.Accept(ctx, agent, it.Ref())
+	it, _ = svc.Assess(ctx, agent, it.Ref())
+
+	// The assessment measures the baseline over a quarter, and settles on a target.
+	baseline, target := 11.5, 6.0
+	it, err := svc.Revise(ctx, agent, it.Ref(), csi.ReviseInput{
+		Baseline: &baseline, Target: &target, Reason: "baseline measured over Q1",
+	})
+	fmt.Println(it.Version, it.Baseline, it.Target, err)
+
+	journal, _ := svc.History(ctx, agent, it.ID)
+	last := journal[len(journal)-1]
+	fmt.Println(last.Type, string(last.Data), last.Reason)
+
+	// A target that does not improve on the baseline is refused, as Register refuses it.
+	worse := 12.0
+	_, err = svc.Revise(ctx, agent, it.Ref(), csi.ReviseInput{Target: &worse})
+	fmt.Println(err)
+
+	// Once approved, the plan is what the manager approved.
+	it, _ = svc.Approve(ctx, manager, it.Ref(), "ana")
+	better := 5.0
+	_, err = svc.Revise(ctx, agent, it.Ref(), csi.ReviseInput{Target: &better})
+	fmt.Println(errors.Is(err, itsm.ErrTransitionNotAllowed))
+	// Output:
+	// 4 11.5 6 <nil>
+	// updated {"baseline":11.5,"target":6} baseline measured over Q1
+	// improvement: "revise" refused: invalid target: 12 does not improve on the baseline 11.5 (lower_is_better)
+	// true
+}
+
 func ExampleService_History() {
 	ctx, svc := context.Background(), exampleService()
 	it, _ := svc.Register(ctx, agent, csi.RegisterInput{

@@ -68,6 +68,63 @@ func FuzzRegister(f *testing.F) {
 	})
 }
 
+// FuzzRevise feeds arbitrary revisions to an item under assessment: Revise either
+// refuses with ErrInvalid and changes nothing, or stores the revised plan, which the
+// rules accept, with one journal entry when something changed and none otherwise.
+func FuzzRevise(f *testing.F) {
+	f.Add("Cut MTTR", "mttr", "h", "lower_is_better", 9.0, 5.0, uint8(2), "because")
+	f.Add("", "", "", "", 0.0, 0.0, uint8(0), "")
+	f.Add("Cut mail incident MTTR", "mttr", "h", "lower_is_better", 8.0, 4.0, uint8(3), "")
+	f.Add("SLA", "sla_attainment:gold", "%", "higher_is_better", 91.5, 99.0, uint8(1), "re-measured")
+	f.Add("nul\x00", "Sla:", "a\nb", "sideways", math.Inf(-1), math.NaN(), uint8(7), "\xff")
+	f.Fuzz(func(t *testing.T, title, metric, unit, direction string, baseline, target float64, priority uint8, reason string) {
+		repo := memory.New().Improvements()
+		svc, err := csi.NewService(repo, csi.Options{Clock: itsmtest.NewClock(time.Unix(0, 0))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := t.Context()
+		it, err := svc.Register(ctx, itsmtest.Agent, mttrInput())
+		if err == nil {
+			it, err = svc.Accept(ctx, itsmtest.Agent, it.Ref())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, m, d := itsm.Priority(priority), csi.Metric(metric), csi.Direction(direction)
+		in := csi.ReviseInput{Title: &title, Metric: &m, Unit: &unit, Direction: &d, Baseline: &baseline, Target: &target, Priority: &p, Reason: reason}
+
+		got, err := svc.Revise(ctx, itsmtest.Agent, it.Ref(), in)
+		stored, serr := repo.Get(ctx, it.Tenant, it.ID)
+		journal, jerr := repo.Events(ctx, it.Tenant, it.ID)
+		if serr != nil || jerr != nil {
+			t.Fatal(serr, jerr)
+		}
+		if err != nil {
+			if !errors.Is(err, itsm.ErrInvalid) {
+				t.Fatalf("Revise refused with %v, want ErrInvalid", err)
+			}
+			if *stored != *it || len(journal) != 2 {
+				t.Fatalf("refused revision changed the item to %+v, journal %d entries", stored, len(journal))
+			}
+			return
+		}
+		if *stored != *got || got.Title != title || got.Metric != m || got.Unit != unit || got.Direction != d ||
+			got.Baseline != baseline || got.Target != target || got.Priority != p {
+			t.Fatalf("stored %+v, want the revision: %+v", stored, in)
+		}
+		if !got.Direction.Improves(got.Target, got.Baseline) || !got.Priority.Valid() || got.Metric.Validate() != nil {
+			t.Fatalf("stored a plan the rules refuse: %+v", got)
+		}
+		changed := got.Title != it.Title || got.Metric != it.Metric || got.Unit != it.Unit || got.Direction != it.Direction ||
+			got.Baseline != it.Baseline || got.Target != it.Target || got.Priority != it.Priority
+		if !changed && (len(journal) != 2 || got.Version != it.Version) ||
+			changed && (len(journal) != 3 || got.Version != it.Version+1 || len(journal[2].Data) == 0) {
+			t.Fatalf("changed %v: version %d, journal %d entries", changed, got.Version, len(journal))
+		}
+	})
+}
+
 // FuzzParseCursor checks that ParseCursor either refuses with ErrInvalid or returns a
 // key that encodes to a cursor naming the same key.
 func FuzzParseCursor(f *testing.F) {

@@ -117,3 +117,14 @@ var otherTenant = itsm.Actor{ID: "eve", Tenant: "other", Roles: []itsm.Role{itsm
 func nan() float64 { return math.NaN() }
 
 func inf() float64 { return math.Inf(1) }
+
+// ptr returns a pointer to v: the fields of a csi.ReviseInput.
+func ptr[T any](v T) *T { return &v }
+
+// or returns *v, or def when v is nil.
+func or[T any](v *T, def T) T {
+	if v == nil {
+		return def
+	}
+	return *v
+}

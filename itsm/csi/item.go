@@ -27,7 +27,8 @@ type Item struct {
 	Baseline  float64   `json:"baseline"`
 	Target    float64   `json:"target"`
 	// Measured is the latest value recorded, at MeasuredAt; a zero MeasuredAt means
-	// nothing was measured yet.
+	// nothing was measured yet. Start and rework discard it (see DefaultLifecycle), so
+	// during the work it is a value measured on the work.
 	Measured   float64   `json:"measured"`
 	MeasuredAt time.Time `json:"measured_at,omitzero"`
 

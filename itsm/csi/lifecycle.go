@@ -50,6 +50,12 @@ func ArgsOf(req Request) Args {
 // require a reason; submit requires a measured value; close requires review notes and
 // a measured value, and records the outcome. Who may fire what is decided by the
 // service's Authorizer, not by the definition. Hosts may Extend the result.
+//
+// The measured value submit and close require is one taken on the work under review:
+// start and rework discard the measurement, so a value recorded before work started,
+// or one a review already sent back, does not count, and the policy also refuses a
+// measurement older than StartedAt. The refusal is the one of a missing measurement:
+// code "required", field "measured".
 func DefaultLifecycle() *Definition {
 	b := lifecycle.NewBuilder[State, Trigger](itsm.KindImprovement, New).
 		State(New, "New").
@@ -101,7 +107,7 @@ func DefaultLifecycle() *Definition {
 		Action(TriggerAccept, stamp(func(it *Item) *time.Time { return &it.AcceptedAt })).
 		Action(TriggerAssess, stamp(func(it *Item) *time.Time { return &it.AssessedAt })).
 		Action(TriggerApprove, approve).
-		Action(TriggerStart, stamp(func(it *Item) *time.Time { return &it.StartedAt })).
+		Action(TriggerStart, start).
 		Action(TriggerHold, hold).
 		Action(TriggerResume, resume).
 		Action(TriggerSubmit, stamp(func(it *Item) *time.Time { return &it.SubmittedAt })).
@@ -123,7 +129,10 @@ func requireReason(field string) lifecycle.Policy[State, Trigger] {
 }
 
 func requireMeasurement() lifecycle.Policy[State, Trigger] {
-	return lifecycle.Require("measured", func(req Request) bool { return subject(req).IsMeasured() })
+	return lifecycle.Require("measured", func(req Request) bool {
+		it := subject(req)
+		return it.IsMeasured() && !it.MeasuredAt.Before(it.StartedAt)
+	})
 }
 
 func subject(req Request) *Item { return req.Subject.(*Item) }
@@ -146,6 +155,14 @@ func approve(_ context.Context, req Request) error {
 	return nil
 }
 
+// start stamps StartedAt and discards a measurement taken before: the outcome is
+// measured on the work.
+func start(_ context.Context, req Request) error {
+	it := subject(req)
+	it.StartedAt, it.Measured, it.MeasuredAt = ArgsOf(req).At, 0, time.Time{}
+	return nil
+}
+
 func hold(_ context.Context, req Request) error {
 	subject(req).OnHoldReason = ArgsOf(req).Reason
 	return nil
@@ -156,8 +173,11 @@ func resume(_ context.Context, req Request) error {
 	return nil
 }
 
+// rework discards the submission and the measurement the review did not accept: the
+// item goes back to review only with a value measured on the reworked item.
 func rework(_ context.Context, req Request) error {
-	subject(req).SubmittedAt = time.Time{}
+	it := subject(req)
+	it.SubmittedAt, it.Measured, it.MeasuredAt = time.Time{}, 0, time.Time{}
 	return nil
 }
 

@@ -2,8 +2,9 @@ package csi
 
 import (
 	"fmt"
-	"github.com/itsmkit/itsmkit/internal/textcheck"
 	"strings"
+
+	"github.com/itsmkit/itsmkit/internal/textcheck"
 )
 
 // Metric names what an improvement item aims to move: a name, optionally followed by
@@ -17,16 +18,23 @@ import (
 // "customer_satisfaction").
 type Metric string
 
-// Metrics computed from the event journal. Their definitions are those of the fields
-// of package itsm/improvement's Report, so that an item's baseline and target mean
-// what the report measures.
+// Metrics computed from the event journal. Their definitions are those of package
+// itsm/improvement (the fields of its Report, and SLAAttainment), so that an item's
+// baseline, target and measurements mean what the report measures.
+//
+// Each of them is one number. A duration metric (mtta, mttr, backlog_age) is the mean
+// in wall time, Durations.Wall.Mean, in the item's Unit ("h", "min"): not the median
+// or the 90th percentile, and not business time. A rate is a percentage
+// (Rate.Percent), with Unit "%". An item aimed at another statistic or at business
+// time names a metric of its own, such as "mttr_business_p90", so that two items with
+// the same Metric always compare.
 const (
-	MetricMTTA              Metric = "mtta"                // mean time to assign: open → first assignment (Report.MTTA)
-	MetricMTTR              Metric = "mttr"                // mean time to resolve: open → resolved (Report.MTTR)
-	MetricReopenRate        Metric = "reopen_rate"         // share of the records opened in the period reopened at least once (Report.Reopened)
-	MetricChangeSuccessRate Metric = "change_success_rate" // share of changes implemented without failure
-	MetricBacklogAge        Metric = "backlog_age"         // age of the open records at a moment (Report.Backlog)
-	MetricSLAAttainment     Metric = "sla_attainment"      // share of SLA targets met; qualify with SLAAttainment
+	MetricMTTA              Metric = "mtta"                // mean wall time to assign: open → first assignment (Report.MTTA.Wall.Mean)
+	MetricMTTR              Metric = "mttr"                // mean wall time to resolve: open → resolved (Report.MTTR.Wall.Mean)
+	MetricReopenRate        Metric = "reopen_rate"         // % of the records opened in the period reopened at least once (Report.Reopened.Percent)
+	MetricChangeSuccessRate Metric = "change_success_rate" // % of changes implemented without failure
+	MetricBacklogAge        Metric = "backlog_age"         // mean wall age of the records open at a moment (Report.Backlog.Age.Wall.Mean)
+	MetricSLAAttainment     Metric = "sla_attainment"      // % of one SLA's decided clocks met (Attainment.Rate().Percent); qualify with SLAAttainment
 )
 
 // MaxMetricNameLength bounds a metric's name (the part before the colon), in bytes.

@@ -16,6 +16,7 @@ const (
 	OpRegister Operation = "register"
 	OpRead     Operation = "read"
 	OpMeasure  Operation = "measure"
+	OpRevise   Operation = "revise" // change the plan before approval: see Service.Revise
 )
 
 // Authorizer decides whether actor may perform op on it. It returns nil to allow, or
@@ -27,7 +28,8 @@ type Authorizer func(ctx context.Context, actor itsm.Actor, op Operation, it *It
 // DefaultAuthorizer grants:
 //   - system and manager roles: everything;
 //   - agent role: everything but the decisions, which are a manager's: approve,
-//     reject, rework, close and cancel;
+//     reject, rework, close and cancel. Agents may revise an item's plan
+//     (OpRevise), since a manager approves the plan as revised;
 //   - caller role: reading.
 //
 // Anything else is refused.

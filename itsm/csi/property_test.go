@@ -14,20 +14,31 @@ import (
 	"github.com/itsmkit/itsmkit/storage/memory"
 )
 
-// op is one use case the model test drives: a lifecycle trigger, or a measurement.
+// op is one use case the model test drives: a lifecycle trigger, a measurement or a
+// revision.
 type op string
 
-const opMeasure op = "measure"
+const (
+	opMeasure op = "measure"
+	opRevise  op = "revise"
+)
 
 // model is what the test expects of one item: the lifecycle's transition table, the
 // input rules and the default authorizer, written out independently of the service.
 type model struct {
-	state    csi.State
-	version  int64
-	owner    string
+	state            csi.State
+	version          int64
+	owner            string
+	metric           csi.Metric
+	baseline, target float64
+	// measured is the value measured since the item was started and last reworked
+	// (or, before the start, since it was registered or its metric revised).
 	measured *float64
 	outcome  csi.Outcome
 }
+
+// revisable lists the states in which the plan may still be revised: before approval.
+var revisable = map[csi.State]bool{csi.New: true, csi.Accepted: true, csi.Assess: true}
 
 // modelTransitions is the transition table of the default lifecycle, written out.
 func modelTransitions() map[csi.State]map[op]csi.State {
@@ -42,8 +53,8 @@ func modelTransitions() map[csi.State]map[op]csi.State {
 	}
 }
 
-// forward returns the ops that move an item in state towards closed, sorted, and a
-// measurement; nil in a final state.
+// forward returns the ops that move an item in state towards closed, sorted, a
+// measurement and, before approval, a revision; nil in a final state.
 func forward(transitions map[csi.State]map[op]csi.State, state csi.State) []op {
 	var next []op
 	for _, o := range slices.Sorted(maps.Keys(transitions[state])) {
@@ -53,6 +64,9 @@ func forward(transitions map[csi.State]map[op]csi.State, state csi.State) []op {
 	}
 	if len(next) > 0 {
 		next = append(next, opMeasure)
+	}
+	if revisable[state] {
+		next = append(next, opRevise)
 	}
 	return next
 }
@@ -70,11 +84,12 @@ func allowed(actor itsm.Actor, o op) bool {
 
 // TestServiceMatchesModel drives random use cases by random actors with random
 // (sometimes missing) input through the service, and checks every result against the
-// model. A refused operation changes neither the item nor the journal.
+// model. A refused operation, and a revision that changes nothing, changes neither the
+// item nor the journal.
 func TestServiceMatchesModel(t *testing.T) {
 	t.Parallel()
 	transitions := modelTransitions()
-	ops := []op{"accept", "assess", "approve", "start", "hold", "resume", "submit", "rework", "close", "reject", "cancel", opMeasure}
+	ops := []op{"accept", "assess", "approve", "start", "hold", "resume", "submit", "rework", "close", "reject", "cancel", opMeasure, opRevise}
 	rapid.Check(t, func(rt *rapid.T) {
 		repo := memory.New().Improvements()
 		svc, err := csi.NewService(repo, csi.Options{})
@@ -88,7 +103,7 @@ func TestServiceMatchesModel(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		m := model{state: csi.New, version: 1, owner: in.Owner}
+		m := model{state: csi.New, version: 1, owner: in.Owner, metric: in.Metric, baseline: in.Baseline, target: in.Target}
 
 		for step := range rapid.IntRange(1, 50).Draw(rt, "steps") {
 			actor := rapid.SampledFrom([]itsm.Actor{itsmtest.Agent, itsmtest.Manager, itsmtest.Manager, itsmtest.Caller}).Draw(rt, "actor")
@@ -100,6 +115,14 @@ func TestServiceMatchesModel(t *testing.T) {
 			text := rapid.SampledFrom([]string{"", "because", "because"}).Draw(rt, "text")
 			value := rapid.Float64Range(0, 12).Draw(rt, "value")
 			ref := csi.Ref{ID: it.ID, Version: m.version}
+			// A revision of none, some or all of metric, baseline and target, to values
+			// that may be the current ones, and a target that may not improve.
+			revision := csi.ReviseInput{
+				Metric:   rapid.SampledFrom([]*csi.Metric{nil, ptr(csi.MetricMTTR), ptr(csi.MetricBacklogAge)}).Draw(rt, "metric"),
+				Baseline: rapid.SampledFrom([]*float64{nil, ptr(8.0), ptr(6.0)}).Draw(rt, "baseline"),
+				Target:   rapid.SampledFrom([]*float64{nil, ptr(4.0), ptr(5.0), ptr(7.0)}).Draw(rt, "target"),
+				Reason:   text,
+			}
 
 			var got *csi.Item
 			switch o {
@@ -127,7 +150,10 @@ func TestServiceMatchesModel(t *testing.T) {
 				got, err = svc.Cancel(ctx, actor, ref, text)
 			case opMeasure:
 				got, err = svc.RecordMeasurement(ctx, actor, ref, value)
+			case opRevise:
+				got, err = svc.Revise(ctx, actor, ref, revision)
 			}
+			metric, baseline, goal := or(revision.Metric, m.metric), or(revision.Baseline, m.baseline), or(revision.Target, m.target)
 
 			target, defined := transitions[m.state][o]
 			var inputOK bool
@@ -143,6 +169,8 @@ func TestServiceMatchesModel(t *testing.T) {
 			case opMeasure:
 				_, open := transitions[m.state]
 				defined, inputOK, target = open, true, m.state
+			case opRevise:
+				defined, inputOK, target = revisable[m.state], goal < baseline, m.state
 			default:
 				inputOK = true
 			}
@@ -151,10 +179,14 @@ func TestServiceMatchesModel(t *testing.T) {
 			if want != (err == nil) {
 				rt.Fatalf("step %d: %s by %s in %s (text %q, measured %v): err = %v, want success %v", step, o, actor.ID, m.state, text, m.measured != nil, err, want)
 			}
-			if err != nil {
+			unchanged := o == opRevise && metric == m.metric && baseline == m.baseline && goal == m.target
+			if err != nil || unchanged {
 				stored, gerr := repo.Get(ctx, it.Tenant, it.ID)
 				if gerr != nil || stored.Version != m.version || stored.State != m.state {
-					rt.Fatalf("step %d: refused %s changed the item: %+v, %v", step, o, stored, gerr)
+					rt.Fatalf("step %d: %s (refused: %v) changed the item: %+v, %v", step, o, err, stored, gerr)
+				}
+				if err == nil && got.Version != m.version {
+					rt.Fatalf("step %d: a revision that changes nothing returned version %d, want %d", step, got.Version, m.version)
 				}
 				continue
 			}
@@ -165,22 +197,30 @@ func TestServiceMatchesModel(t *testing.T) {
 				if text != "" {
 					m.owner = text
 				}
+			case "start", "rework":
+				m.measured = nil
 			case opMeasure:
 				m.measured = &value
+			case opRevise:
+				if metric != m.metric {
+					m.measured = nil
+				}
+				m.metric, m.baseline, m.target = metric, baseline, goal
 			case "close":
 				switch {
-				case *m.measured <= in.Target:
+				case *m.measured <= m.target:
 					m.outcome = csi.Achieved
-				case *m.measured < in.Baseline:
+				case *m.measured < m.baseline:
 					m.outcome = csi.Improved
 				default:
 					m.outcome = csi.NotImproved
 				}
 			}
 			if got.State != m.state || got.Version != m.version || got.Owner != m.owner || got.Outcome != m.outcome ||
-				(m.measured != nil && got.Measured != *m.measured) {
-				rt.Fatalf("step %d: after %s got %s v%d owner %q outcome %q measured %v, want %+v",
-					step, o, got.State, got.Version, got.Owner, got.Outcome, got.Measured, m)
+				got.Metric != m.metric || got.Baseline != m.baseline || got.Target != m.target ||
+				got.IsMeasured() != (m.measured != nil) || (m.measured != nil && got.Measured != *m.measured) {
+				rt.Fatalf("step %d: after %s got %s v%d owner %q outcome %q %s %v → %v measured %v at %v, want %+v",
+					step, o, got.State, got.Version, got.Owner, got.Outcome, got.Metric, got.Baseline, got.Target, got.Measured, got.MeasuredAt, m)
 			}
 		}
 		journal, err := repo.Events(ctx, it.Tenant, it.ID)

@@ -74,6 +74,22 @@ func (s *Service) newItem(actor itsm.Actor, in RegisterInput) (*Item, error) {
 	if in.Priority == 0 {
 		in.Priority = itsm.P3
 	}
+	if err := in.check(OpRegister); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	it := &Item{
+		Meta:         itsm.Meta{ID: itsm.NewID(), Tenant: actor.Tenant, Version: 1, CreatedAt: now, UpdatedAt: now},
+		RegisteredBy: actor.ID,
+		State:        s.def.Initial(),
+	}
+	it.setPlan(in)
+	return it, nil
+}
+
+// check returns nil, or the refusal of op listing every problem of in: the rules of
+// an item's plan, which Register and Revise share.
+func (in RegisterInput) check(op Operation) error {
 	var p problems
 	p.add(
 		textcheck.First(textcheck.Required("title", in.Title), textcheck.Line("title", in.Title, MaxTitleLength)),
@@ -99,24 +115,24 @@ func (s *Service) newItem(actor itsm.Actor, in RegisterInput) (*Item, error) {
 	if y := in.Due.UTC().Year(); !in.Due.IsZero() && (y < 1 || y > 9999) {
 		p.add(invalid("due", fmt.Sprintf("year %d is outside 1…9999", y)))
 	}
-	if err := p.err(OpRegister); err != nil {
-		return nil, err
+	return p.err(op)
+}
+
+// setPlan sets the fields of it that in describes, Due in UTC to the microsecond.
+func (it *Item) setPlan(in RegisterInput) {
+	it.Title, it.Description = in.Title, in.Description
+	it.Service, it.Metric, it.Unit, it.Direction = in.Service, in.Metric, in.Unit, in.Direction
+	it.Baseline, it.Target = in.Baseline, in.Target
+	it.Owner, it.Priority = in.Owner, in.Priority
+	it.Due = in.Due.UTC().Truncate(time.Microsecond)
+}
+
+// planOf returns the plan it holds, as setPlan would take it.
+func planOf(it *Item) RegisterInput {
+	return RegisterInput{
+		Title: it.Title, Description: it.Description,
+		Service: it.Service, Metric: it.Metric, Unit: it.Unit, Direction: it.Direction,
+		Baseline: it.Baseline, Target: it.Target,
+		Owner: it.Owner, Priority: it.Priority, Due: it.Due,
 	}
-	now := s.clock.Now()
-	return &Item{
-		Meta:         itsm.Meta{ID: itsm.NewID(), Tenant: actor.Tenant, Version: 1, CreatedAt: now, UpdatedAt: now},
-		Title:        in.Title,
-		Description:  in.Description,
-		RegisteredBy: actor.ID,
-		Service:      in.Service,
-		Metric:       in.Metric,
-		Unit:         in.Unit,
-		Direction:    in.Direction,
-		Baseline:     in.Baseline,
-		Target:       in.Target,
-		Owner:        in.Owner,
-		Priority:     in.Priority,
-		Due:          in.Due.UTC().Truncate(time.Microsecond),
-		State:        s.def.Initial(),
-	}, nil
 }

@@ -42,9 +42,10 @@ type Ref struct {
 }
 
 // Service runs the CSI register's use cases, one method each. It is safe for
-// concurrent use. Every method validates its input before touching storage, scopes
-// everything by the actor's tenant, and writes the new item version and its journal
-// entry in one atomic Repository call.
+// concurrent use. Every method validates its input before touching storage (Revise,
+// whose rules span the stored fields, before writing), scopes everything by the
+// actor's tenant, and writes the new item version and its journal entry in one atomic
+// Repository call.
 type Service struct {
 	repo      Repository
 	clock     itsm.Clock

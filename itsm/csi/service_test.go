@@ -86,7 +86,8 @@ func TestFullLifeIsJournaled(t *testing.T) {
 	assert.JSONEq(t, `{"on_hold_reason":"","state":"in_progress"}`, string(journal[6].Data))
 	assert.Equal(t, csi.EventMeasured, journal[7].Type)
 	assert.JSONEq(t, `{"measured":6,"measured_at":"2026-03-02T16:00:00Z"}`, string(journal[7].Data))
-	assert.JSONEq(t, `{"submitted_at":null,"state":"in_progress"}`, string(journal[9].Data))
+	assert.JSONEq(t, `{"measured":0,"measured_at":null,"submitted_at":null,"state":"in_progress"}`, string(journal[9].Data),
+		"rework discards the measurement the review did not accept")
 	assert.JSONEq(t, `{"review_notes":"self-service reset went live","outcome":"achieved","closed_at":"2026-03-02T21:00:00Z","state":"closed"}`, string(journal[12].Data))
 }
 
@@ -170,6 +171,59 @@ func TestRefusals(t *testing.T) {
 			_, err := h.svc.RecordMeasurement(ctx, agent, ref, nan())
 			return err
 		}, itsm.ErrInvalid, nil, "measured"},
+		{"revise an approved item", csi.Approved, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, manager, ref, csi.ReviseInput{Target: ptr(3.0)})
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"revise an item in progress", csi.InProgress, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Baseline: ptr(9.0)})
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"revise a rejected item", csi.Rejected, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, manager, ref, csi.ReviseInput{Title: ptr("Reconsidered")})
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"a caller revises, even to no change", csi.Assess, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, itsmtest.Caller, ref, csi.ReviseInput{})
+			return err
+		}, itsm.ErrForbidden, []string{"forbidden"}, ""},
+		{"revise the target to no improvement", csi.Assess, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Target: ptr(8.0)})
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "target"},
+		{"revise the baseline past the target", csi.New, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Baseline: ptr(3.0)})
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "target"},
+		{"revise the direction alone", csi.Accepted, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Direction: ptr(csi.HigherIsBetter)})
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "target"},
+		{"revise the title to blank", csi.New, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Title: ptr(" ")})
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "title"},
+		{"revise the metric to a malformed one", csi.New, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Metric: ptr[csi.Metric]("Mean Time")})
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "metric"},
+		{"revise the baseline to NaN", csi.Assess, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Baseline: ptr(nan())})
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "baseline"},
+		{"revise the priority to zero", csi.Assess, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Priority: ptr(itsm.Priority(0))})
+			return err
+		}, itsm.ErrInvalid, []string{"invalid"}, "priority"},
+		{"revise with a NUL in the reason", csi.Assess, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Target: ptr(3.0), Reason: "agreed\x00"})
+			return err
+		}, itsm.ErrInvalid, nil, "reason"},
+		{"revise a stale version", csi.Assess, func(ref csi.Ref) error {
+			ref.Version--
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Target: ptr(3.0)})
+			return err
+		}, itsm.ErrConflict, nil, ""},
 		{"stale version", csi.InProgress, func(ref csi.Ref) error {
 			ref.Version--
 			_, err := h.svc.Hold(ctx, agent, ref, "budget")
@@ -574,4 +628,96 @@ func TestNewServiceRejectsBadOptions(t *testing.T) {
 	h := newHarness(t, csi.Options{})
 	_, err = h.svc.Tx(nil)
 	assert.True(t, errors.Is(err, itsm.ErrInvalid), "memory cannot join a SQL transaction: %v", err)
+}
+
+func TestSubmitAndCloseCountOnlyAMeasurementOfTheWork(t *testing.T) {
+	t.Parallel()
+	ctx, agent, manager := t.Context(), itsmtest.Agent, itsmtest.Manager
+	refusedForNoMeasurement := func(t *testing.T, err error) {
+		t.Helper()
+		itsmtest.RequireRefused(t, err, itsm.ErrInvalid, "required")
+		itsmtest.RequireInvalidField(t, err, "measured")
+	}
+
+	t.Run("measured before work started", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, csi.Options{})
+		it := h.register(t, nil)
+		it, err := h.svc.RecordMeasurement(ctx, agent, it.Ref(), 3)
+		require.NoError(t, err)
+		for _, state := range []csi.State{csi.Accepted, csi.Assess, csi.Approved, csi.InProgress} {
+			h.clock.Advance(time.Hour)
+			it, err = steps()[state].do(ctx, h.svc, it.Ref())
+			require.NoError(t, err, state)
+		}
+		assert.False(t, it.IsMeasured(), "start discards the measurement")
+
+		_, err = h.svc.SubmitForReview(ctx, agent, it.Ref())
+		refusedForNoMeasurement(t, err)
+
+		h.clock.Advance(time.Hour)
+		it, err = h.svc.RecordMeasurement(ctx, agent, it.Ref(), 3)
+		require.NoError(t, err)
+		it, err = h.svc.SubmitForReview(ctx, agent, it.Ref())
+		require.NoError(t, err)
+		it, err = h.svc.Close(ctx, manager, it.Ref(), "MTTR is down to 3 h")
+		require.NoError(t, err)
+		assert.Equal(t, csi.Achieved, it.Outcome)
+		assert.True(t, it.MeasuredAt.After(it.StartedAt))
+	})
+
+	t.Run("the measurement a review sent back", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, csi.Options{})
+		it := h.itemIn(t, csi.Review)
+		rejected := it.Measured
+		h.clock.Advance(time.Hour)
+		it, err := h.svc.Rework(ctx, manager, it.Ref(), "one good week is not a trend")
+		require.NoError(t, err)
+		assert.False(t, it.IsMeasured(), "rework discards the measurement")
+
+		_, err = h.svc.SubmitForReview(ctx, agent, it.Ref())
+		refusedForNoMeasurement(t, err)
+
+		h.clock.Advance(time.Hour)
+		it, err = h.svc.RecordMeasurement(ctx, agent, it.Ref(), rejected)
+		require.NoError(t, err)
+		it, err = h.svc.SubmitForReview(ctx, agent, it.Ref())
+		require.NoError(t, err, "the same value, measured again, may be submitted")
+		assert.Equal(t, h.clock.Now(), it.MeasuredAt)
+	})
+
+	// A host firing the lifecycle directly (or an item stored before start discarded
+	// measurements) may hold a measurement older than the start: the policy refuses it
+	// too. One taken at the very instant of the start counts.
+	def := csi.DefaultLifecycle()
+	item := func(state csi.State, measuredAt time.Time) *csi.Item {
+		return &csi.Item{
+			State: state, Direction: csi.LowerIsBetter, Baseline: 8, Target: 4,
+			Measured: 3, MeasuredAt: measuredAt, StartedAt: start, SubmittedAt: start.Add(time.Hour),
+		}
+	}
+	tests := []struct {
+		name       string
+		state      csi.State
+		trigger    csi.Trigger
+		measuredAt time.Time
+		allowed    bool
+	}{
+		{"submit, measured before the start", csi.InProgress, csi.TriggerSubmit, start.Add(-time.Second), false},
+		{"close, measured before the start", csi.Review, csi.TriggerClose, start.Add(-time.Hour), false},
+		{"submit, measured at the start", csi.InProgress, csi.TriggerSubmit, start, true},
+		{"close, measured after the start", csi.Review, csi.TriggerClose, start.Add(time.Minute), true},
+	}
+	for _, tt := range tests {
+		it := item(tt.state, tt.measuredAt)
+		_, err := def.Fire(ctx, manager, it, tt.trigger, csi.Args{At: start.Add(2 * time.Hour), Notes: "reviewed"})
+		if !tt.allowed {
+			refusedForNoMeasurement(t, err)
+			assert.Equal(t, tt.state, it.State, tt.name)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.NotEqual(t, tt.state, it.State, tt.name)
+	}
 }

@@ -32,7 +32,8 @@ func (s *Service) Approve(ctx context.Context, actor itsm.Actor, ref Ref, owner 
 	return s.transition(ctx, actor, ref, TriggerApprove, Args{Owner: owner})
 }
 
-// Start starts work on an approved item.
+// Start starts work on an approved item. It discards any measurement recorded
+// before: only a value measured on the work counts for the review.
 func (s *Service) Start(ctx context.Context, actor itsm.Actor, ref Ref) (*Item, error) {
 	return s.transition(ctx, actor, ref, TriggerStart, Args{})
 }
@@ -51,13 +52,16 @@ func (s *Service) Resume(ctx context.Context, actor itsm.Actor, ref Ref) (*Item,
 }
 
 // SubmitForReview sends an item in progress to review. A measurement must have been
-// recorded first (see RecordMeasurement): the review compares it with the target.
+// recorded since work started and since the item was last sent back for rework (see
+// RecordMeasurement): the review compares it with the target. Without one it returns
+// an *itsm.PolicyError matching [itsm.ErrInvalid], code "required", field "measured".
 func (s *Service) SubmitForReview(ctx context.Context, actor itsm.Actor, ref Ref) (*Item, error) {
 	return s.transition(ctx, actor, ref, TriggerSubmit, Args{})
 }
 
 // Rework sends an item under review back to work; reason (why the review was not
-// passed) is required.
+// passed) is required. It discards the measurement: the item is resubmitted only once
+// measured again.
 func (s *Service) Rework(ctx context.Context, actor itsm.Actor, ref Ref, reason string) (*Item, error) {
 	if err := textcheck.Text("reason", reason, MaxTextLength); err != nil {
 		return nil, err
@@ -66,7 +70,8 @@ func (s *Service) Rework(ctx context.Context, actor itsm.Actor, ref Ref, reason 
 }
 
 // Close closes an item under review with the review's notes, which are required, and
-// records its Outcome: the Evaluate verdict on the measured value.
+// records its Outcome: the Evaluate verdict on the measured value, which must have been
+// recorded since work started and since the last rework, as SubmitForReview requires.
 func (s *Service) Close(ctx context.Context, actor itsm.Actor, ref Ref, notes string) (*Item, error) {
 	if err := textcheck.Text("review_notes", notes, MaxTextLength); err != nil {
 		return nil, err
@@ -92,8 +97,10 @@ func (s *Service) Cancel(ctx context.Context, actor itsm.Actor, ref Ref, reason 
 }
 
 // RecordMeasurement records the metric's current value on an item in any state that
-// is not final, as an [EventMeasured] entry. It returns [itsm.ErrInvalid] for NaN or an
-// infinity and [itsm.ErrTransitionNotAllowed] for an item in a final state.
+// is not final, as an [EventMeasured] entry. Only a value recorded after Start (and
+// after the last Rework) lets the item be submitted for review and closed. It returns
+// [itsm.ErrInvalid] for NaN or an infinity and [itsm.ErrTransitionNotAllowed] for an
+// item in a final state.
 func (s *Service) RecordMeasurement(ctx context.Context, actor itsm.Actor, ref Ref, value float64) (*Item, error) {
 	if err := checkValue("measured", value); err != nil {
 		return nil, err

@@ -19,8 +19,9 @@ const autoRetries = 3
 type change func(it *Item, at time.Time) (itsm.Event, error)
 
 // write loads the item at ref, applies change to a copy and stores the new version
-// with its journal entry. With ref.Version zero it retries a few times when another
-// writer wins the race.
+// with its journal entry. An [itsm.EventUpdated] change that changes no field stores
+// nothing and returns the item as stored. With ref.Version zero it retries a few times
+// when another writer wins the race.
 func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, c change) (*Item, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -60,12 +61,17 @@ func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, c cha
 	if err != nil {
 		return nil, nil, err
 	}
+	data, err := changes(&before, it)
+	if err != nil {
+		return nil, nil, err
+	}
+	if data == nil && ev.Type == itsm.EventUpdated {
+		return it, nil, nil // a field update that changes no field: nothing to store
+	}
 	it.Version, it.UpdatedAt = before.Version+1, at
 	full := s.event(actor, it, ev.Type)
 	full.From, full.To, full.Trigger, full.Reason = ev.From, ev.To, ev.Trigger, ev.Reason
-	if full.Data, err = changes(&before, it); err != nil {
-		return nil, nil, err
-	}
+	full.Data = data
 	events := []itsm.Event{full}
 	if err := s.repo.Update(ctx, it, before.Version, events); err != nil {
 		return nil, nil, fmt.Errorf("improvement %s: %w", it.Number, err)
@@ -91,6 +97,9 @@ func (s *Service) event(actor itsm.Actor, it *Item, t itsm.EventType) itsm.Event
 }
 
 func (s *Service) committed(ctx context.Context, events []itsm.Event) {
+	if len(events) == 0 { // a write that changed nothing committed nothing
+		return
+	}
 	for _, h := range s.hooks {
 		h(ctx, events)
 	}
