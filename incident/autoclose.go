@@ -19,10 +19,16 @@ const closePage = 100
 // The library runs no daemon: a host calls it from its own scheduler. It is safe to
 // call from several processes at once: when another writer changed an incident first,
 // CloseResolved reads it again and closes it only if it is still resolved and old
-// enough, so no incident is closed twice. An incident that changes under it at each
-// of 3 attempts is left resolved for the next call, as are incidents a policy refuses
-// to close; both are skipped, logged at Debug, and not reported. It stops at the first storage error or when ctx is done,
-// returning what it closed so far with the error.
+// enough, so no incident is closed twice.
+//
+// It first asks the authorizer whether actor may close the tenant's resolved
+// incidents at all, with a probe incident that holds only the tenant and the state
+// Resolved (as List asks with a probe), and returns that refusal, matching
+// [itsm.ErrForbidden], before reading anything. Past that, an incident that changes
+// under it at each of 3 attempts is left resolved for the next call, as are incidents
+// a policy refuses to close one by one; both are skipped, logged at Debug, and not
+// reported. It stops at the first storage error or when ctx is done, returning what
+// it closed so far with the error.
 func (s *Service) CloseResolved(ctx context.Context, actor itsm.Actor, olderThan time.Duration) ([]*Incident, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -32,6 +38,10 @@ func (s *Service) CloseResolved(ctx context.Context, actor itsm.Actor, olderThan
 	}
 	if olderThan == 0 {
 		olderThan = s.autoClose
+	}
+	probe := &Incident{Meta: itsm.Meta{Tenant: actor.Tenant}, State: Resolved}
+	if err := s.authorize(ctx, actor, Operation(TriggerClose), probe); err != nil {
+		return nil, err
 	}
 	cutoff := s.clock.Now().Add(-olderThan)
 	filter := Filter{States: []State{Resolved}, ResolvedBefore: cutoff}
@@ -80,7 +90,7 @@ func (s *Service) closeIfDue(ctx context.Context, actor itsm.Actor, inc *Inciden
 				return nil, nil
 			}
 			if err != nil {
-				return nil, fmt.Errorf("incident %s: %w", inc.Number, err)
+				return nil, storeError("close resolved", inc.ID, inc.Number, err)
 			}
 			inc = fresh
 		case errors.Is(err, itsm.ErrForbidden), errors.Is(err, itsm.ErrInvalid), errors.Is(err, itsm.ErrTransitionNotAllowed):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -334,4 +335,59 @@ func TestCloseResolvedStopsWhenContextIsDone(t *testing.T) {
 	}
 	updates, _ := fx.repo.stats(target.ID)
 	assert.Equal(t, 1, updates, "no retry after the context is done")
+}
+
+func TestCloseResolvedRefusesWhoMayNotClose(t *testing.T) {
+	t.Parallel()
+	noClosing := func(ctx context.Context, actor itsm.Actor, op incident.Operation, inc *incident.Incident) error {
+		if op == incident.Operation(incident.TriggerClose) {
+			return incident.Forbidden(actor, op)
+		}
+		return incident.DefaultAuthorizer(ctx, actor, op, inc)
+	}
+	notNetwork := func(ctx context.Context, actor itsm.Actor, op incident.Operation, inc *incident.Incident) error {
+		if op == incident.Operation(incident.TriggerClose) && inc.AssignmentGroup == "Network" {
+			return incident.Forbidden(actor, op)
+		}
+		return incident.DefaultAuthorizer(ctx, actor, op, inc)
+	}
+	tests := []struct {
+		name      string
+		authorize incident.Authorizer
+		actor     itsm.Actor
+		refused   bool
+		closed    int
+	}{
+		{"a caller", nil, itsmtest.Caller, true, 0},
+		{"an agent", nil, itsmtest.Agent, false, 2},
+		{"the system, where nobody may close", noClosing, itsmtest.System, true, 0},
+		// A refusal of one incident is no refusal of the run: it is skipped.
+		{"the system, where Network's incidents stay open", notNetwork, itsmtest.System, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, incident.Options{Authorize: tt.authorize})
+			desk := itsmtest.IncidentIn(t, h.svc, incident.Resolved)
+			network := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+			network, err := h.svc.Assign(t.Context(), itsmtest.Agent, network.Ref(), "Network", "")
+			require.NoError(t, err)
+			_, err = h.svc.Resolve(t.Context(), itsmtest.Agent, network.Ref(), incident.SolvedRemotely, "done")
+			require.NoError(t, err)
+			h.clock.Advance(6 * 24 * time.Hour)
+
+			closed, err := h.svc.CloseResolved(t.Context(), tt.actor, 0)
+			if tt.refused {
+				itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Len(t, closed, tt.closed)
+			for _, inc := range []*incident.Incident{desk, network} {
+				got, err := h.store.Get(t.Context(), inc.Tenant, inc.ID)
+				require.NoError(t, err)
+				assert.Equal(t, slices.ContainsFunc(closed, func(c *incident.Incident) bool { return c.ID == inc.ID }), got.State == incident.Closed, inc.Number)
+			}
+		})
+	}
 }

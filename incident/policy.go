@@ -29,8 +29,11 @@ const (
 
 // Authorizer decides whether actor may perform op on inc. It returns nil to allow,
 // or an error matching [itsm.ErrForbidden] (see [Forbidden]) to refuse. For OpOpen inc
-// is the incident about to be created; for a List, inc holds only the tenant and the
-// filter's Caller. Hosts replace it through Options.Authorize to map their own roles.
+// is the incident about to be created; for a List (and DueSLAs), inc holds only the
+// tenant and the filter's Caller; for CloseResolved's up-front check of
+// Operation(TriggerClose), only the tenant and the state Resolved. Every write asks
+// OpRead on the stored incident before its own operation. Hosts replace it through
+// Options.Authorize to map their own roles.
 type Authorizer func(ctx context.Context, actor itsm.Actor, op Operation, inc *Incident) error
 
 // DefaultAuthorizer grants:

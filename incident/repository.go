@@ -103,11 +103,17 @@ type Filter struct {
 	ResolvedBefore time.Time
 }
 
-// Validate returns an [*itsm.ValidationError] for an unknown state or priority, or an
-// empty opened-at range.
-func (f Filter) Validate() error {
+// Validate returns an [*itsm.ValidationError] for a state outside the default
+// lifecycle, an unknown priority, or an empty opened-at range. Adapters call it in
+// Repository.List: the service never asks a repository for other states (for the
+// states a host's lifecycle adds, Service.List filters by itself, and validates the
+// filter against its own lifecycle instead).
+func (f Filter) Validate() error { return f.validate(State.Valid) }
+
+// validate is Validate with known deciding which states are valid.
+func (f Filter) validate(known func(State) bool) error {
 	for _, s := range f.States {
-		if !s.Valid() {
+		if !known(s) {
 			return &itsm.ValidationError{Field: "filter.states", Problem: textcheck.Unknown(s)}
 		}
 	}

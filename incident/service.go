@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/itsmkit/itsmkit/internal/textcheck"
@@ -33,12 +34,16 @@ type Options struct {
 	// caller's goroutine; a slow hook slows the caller. They do not run for a service
 	// bound to a host transaction (see Service.Tx): follow the journal instead.
 	AfterCommit []Hook
-	// NumberPrefix prefixes incident numbers. Empty means "INC".
+	// NumberPrefix prefixes incident numbers. Empty means "INC". It is one line of at
+	// most MaxReferenceLength bytes of valid UTF-8 without control characters, so
+	// that every number it makes can be stored.
 	NumberPrefix string
-	// AutoCloseAfter is CloseResolved's default age. Zero means 5 days.
+	// AutoCloseAfter is CloseResolved's default age. Zero means 5 days; it cannot be
+	// negative.
 	AutoCloseAfter time.Duration
 	// SLAs are the service level definitions every incident is measured against.
-	// Nil means DefaultSLAs(nil); an empty, non-nil slice means none.
+	// Nil means DefaultSLAsFor(Lifecycle, nil); an empty, non-nil slice means none.
+	// No entry may be nil.
 	SLAs []*sla.Definition
 }
 
@@ -62,6 +67,11 @@ func (i *Incident) Ref() Ref { return Ref{ID: i.ID, Version: i.Version} }
 // everything by the actor's tenant, and writes the new record version and its journal
 // entries in one atomic Repository call.
 //
+// Every write reads the incident, then asks the authorizer whether actor may read it
+// (OpRead, as Get does) before anything else: an actor who may not read the incident
+// gets that refusal, matching [itsm.ErrForbidden], whatever the write, the version
+// given or the incident's state, so a write tells them nothing a Get would not.
+//
 // A field update that changes no field (Assign of the current group and assignee to
 // an incident in progress or on hold, SetImpactUrgency with the current assessment,
 // OverridePriority with the current priority and reason) is still validated,
@@ -84,11 +94,21 @@ type Service struct {
 const autoRetries = 3
 
 // NewService returns a service storing incidents in repo. It fails with
-// [itsm.ErrInvalid] when repo is nil or the lifecycle is not an incident lifecycle
-// starting in New.
+// [itsm.ErrInvalid] (a *itsm.ValidationError naming the option) when repo is nil, the
+// lifecycle is not an incident lifecycle starting in New, NumberPrefix is not a line
+// the service can store, AutoCloseAfter is negative or an entry of SLAs is nil.
 func NewService(repo Repository, opts Options) (*Service, error) {
 	if repo == nil {
 		return nil, &itsm.ValidationError{Field: "repo", Problem: "is nil"}
+	}
+	if err := textcheck.Line("number_prefix", opts.NumberPrefix, MaxReferenceLength); err != nil {
+		return nil, err
+	}
+	if opts.AutoCloseAfter < 0 {
+		return nil, &itsm.ValidationError{Field: "auto_close_after", Problem: fmt.Sprintf("%v is negative", opts.AutoCloseAfter)}
+	}
+	if i := slices.Index(opts.SLAs, nil); i >= 0 {
+		return nil, &itsm.ValidationError{Field: fmt.Sprintf("slas[%d]", i), Problem: "is nil"}
 	}
 	s := &Service{
 		repo:      repo,
@@ -100,9 +120,6 @@ func NewService(repo Repository, opts Options) (*Service, error) {
 		prefix:    opts.NumberPrefix,
 		autoClose: opts.AutoCloseAfter,
 		slas:      opts.SLAs,
-	}
-	if s.slas == nil {
-		s.slas = DefaultSLAs(nil)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -135,6 +152,9 @@ func NewService(repo Repository, opts Options) (*Service, error) {
 		return nil, fmt.Errorf("incident: lifecycle: %w", err)
 	}
 	s.def = full
+	if s.slas == nil {
+		s.slas = DefaultSLAsFor(def, nil)
+	}
 	return s, nil
 }
 
@@ -220,7 +240,7 @@ func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*In
 	}
 	if !in.Parent.IsZero() {
 		if _, err := s.repo.Get(ctx, actor.Tenant, in.Parent); err != nil {
-			return nil, fmt.Errorf("incident: parent %s: %w", in.Parent, err)
+			return nil, storeError("open: parent", in.Parent, "", err)
 		}
 	}
 	seq, err := s.repo.NextNumber(ctx, actor.Tenant, itsm.KindIncident)
@@ -329,7 +349,7 @@ func (s *Service) Get(ctx context.Context, actor itsm.Actor, id itsm.ID) (*Incid
 	}
 	inc, err := s.repo.Get(ctx, actor.Tenant, id)
 	if err != nil {
-		return nil, fmt.Errorf("incident %s: %w", id, err)
+		return nil, storeError("get", id, "", err)
 	}
 	if err := s.authorize(ctx, actor, OpRead, inc); err != nil {
 		return nil, err
@@ -339,13 +359,19 @@ func (s *Service) Get(ctx context.Context, actor itsm.Actor, id itsm.ID) (*Incid
 
 // List returns one page of the tenant's incidents matching filter and the cursor of
 // the next page ("" after the last). A malformed filter, limit or cursor returns
-// [itsm.ErrInvalid]. Callers who may read only their own incidents must filter by
-// their own Caller.
+// [itsm.ErrInvalid]; filter.States may name any state of the service's lifecycle,
+// a host's own states included. Callers who may read only their own incidents must
+// filter by their own Caller.
+//
+// The repository filters by the states of the default lifecycle. A filter naming a
+// state the host added is applied by the service instead: it reads the incidents
+// that match the rest of the filter, page by page, until it has a page of those in
+// the states asked for, so such a listing costs as much as one without States.
 func (s *Service) List(ctx context.Context, actor itsm.Actor, filter Filter, page Page) ([]*Incident, string, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, "", err
 	}
-	if err := filter.Validate(); err != nil {
+	if err := filter.validate(s.def.HasState); err != nil {
 		return nil, "", err
 	}
 	if _, err := page.Size(); err != nil {
@@ -360,11 +386,46 @@ func (s *Service) List(ctx context.Context, actor itsm.Actor, filter Filter, pag
 	if err := s.authorize(ctx, actor, OpRead, probe); err != nil {
 		return nil, "", err
 	}
+	if slices.IndexFunc(filter.States, func(st State) bool { return !st.Valid() }) >= 0 {
+		return s.listOwnStates(ctx, actor.Tenant, filter, page)
+	}
 	items, next, err := s.repo.List(ctx, actor.Tenant, filter, page)
 	if err != nil {
 		return nil, "", fmt.Errorf("incident: list: %w", err)
 	}
 	return items, next, nil
+}
+
+// listOwnStates is List for a filter naming states outside the default lifecycle,
+// which a Repository is never asked for: Filter.Validate refuses them, and an adapter
+// may write states into its queries. It lists without the state filter, in the
+// order asked for, and keeps the incidents in filter.States. It reads one incident
+// past the page, so that it returns a cursor only when another page holds some.
+func (s *Service) listOwnStates(ctx context.Context, tenant itsm.Tenant, filter Filter, page Page) ([]*Incident, string, error) {
+	limit, _ := page.Size() // checked by List
+	states := filter.States
+	filter.States = nil
+	scan := Page{Limit: MaxLimit, Order: page.Order, Cursor: page.Cursor}
+	var out []*Incident
+	for {
+		batch, next, err := s.repo.List(ctx, tenant, filter, scan)
+		if err != nil {
+			return nil, "", fmt.Errorf("incident: list: %w", err)
+		}
+		for _, inc := range batch {
+			if !slices.Contains(states, inc.State) {
+				continue
+			}
+			if len(out) == limit {
+				return out, CursorAfter(out[limit-1], page.Order).String(), nil
+			}
+			out = append(out, inc)
+		}
+		if next == "" {
+			return out, "", nil
+		}
+		scan.Cursor = next
+	}
 }
 
 // History returns the incident's journal in order: creation, transitions, updates and
@@ -381,7 +442,7 @@ func (s *Service) History(ctx context.Context, actor itsm.Actor, id itsm.ID) ([]
 	}
 	events, err := s.repo.Events(ctx, actor.Tenant, id)
 	if err != nil {
-		return nil, fmt.Errorf("incident %s: history: %w", id, err)
+		return nil, storeError("history", id, inc.Number, err)
 	}
 	if err := s.authorize(ctx, actor, OpReadWorkNotes, inc); err != nil {
 		if !errors.Is(err, itsm.ErrForbidden) {
@@ -597,7 +658,12 @@ func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, change f
 func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, change func(inc *Incident, at time.Time) (itsm.Event, error)) (*Incident, []itsm.Event, error) {
 	stored, err := s.repo.Get(ctx, actor.Tenant, ref.ID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("incident %s: %w", ref.ID, err)
+		return nil, nil, storeError("write", ref.ID, "", err)
+	}
+	// Before anything that depends on the record (its version, its state, the
+	// lifecycle's answer), make sure the actor may see it at all.
+	if err := s.authorize(ctx, actor, OpRead, stored); err != nil {
+		return nil, nil, err
 	}
 	if ref.Version != 0 && stored.Version != ref.Version {
 		return nil, nil, fmt.Errorf("incident %s: read version %d, stored version is %d: %w", stored.Number, ref.Version, stored.Version, itsm.ErrConflict)
@@ -624,7 +690,7 @@ func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, chang
 	full.Data = data
 	events := []itsm.Event{full}
 	if err := s.repo.Update(ctx, inc, before.Version, events); err != nil {
-		return nil, nil, fmt.Errorf("incident %s: %w", inc.Number, err)
+		return nil, nil, storeError("write", inc.ID, inc.Number, err)
 	}
 	if s.log.Enabled(ctx, slog.LevelDebug) { // spares boxing the attributes on every write
 		s.log.DebugContext(ctx, "incident updated", "tenant", inc.Tenant, "number", inc.Number, "type", full.Type, "trigger", full.Trigger, "version", inc.Version)
@@ -653,4 +719,20 @@ func (s *Service) committed(ctx context.Context, events []itsm.Event) {
 	for _, h := range s.hooks {
 		h(ctx, events)
 	}
+}
+
+// storeError wraps err, the repository's answer about the incident id (and number,
+// when known), with what the service was doing, so that the message names the
+// incident once: the adapters of this module name the record in their errors
+// already, and an adapter that does not gets it named here.
+func storeError(what string, id itsm.ID, number string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, id.String()) || number != "" && strings.Contains(msg, number) {
+		return fmt.Errorf("incident: %s: %w", what, err)
+	}
+	name := number
+	if name == "" {
+		name = id.String()
+	}
+	return fmt.Errorf("incident: %s: incident %s: %w", what, name, err)
 }

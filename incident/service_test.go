@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"github.com/itsmkit/itsmkit/incident"
 	"github.com/itsmkit/itsmkit/itsm"
 	"github.com/itsmkit/itsmkit/itsm/itsmtest"
+	"github.com/itsmkit/itsmkit/itsm/sla"
 	"github.com/itsmkit/itsmkit/storage/memory"
 )
 
@@ -175,9 +177,11 @@ func TestRefusalListsEveryReason(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, incident.Options{})
 	inc := itsmtest.IncidentIn(t, h.svc, incident.InProgress)
-	stranger := itsm.Actor{ID: "stranger", Tenant: itsmtest.Tenant, Roles: []itsm.Role{itsm.RoleCaller}}
 
-	_, err := h.svc.Resolve(t.Context(), stranger, inc.Ref(), "", "")
+	// The incident's own caller may read it but not resolve it: the refusal lists
+	// that and both missing inputs. (A stranger, who may not even read it, gets only
+	// that refusal: see TestWritesRefuseWhoMayNotRead.)
+	_, err := h.svc.Resolve(t.Context(), itsmtest.Caller, inc.Ref(), "", "")
 
 	var pe *itsm.PolicyError
 	require.ErrorAs(t, err, &pe)
@@ -394,7 +398,7 @@ func TestCloseResolved(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, again)
 	_, err = h.svc.CloseResolved(ctx, itsmtest.Caller, 0)
-	require.NoError(t, err, "refusals are skipped, not returned")
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden) // see TestCloseResolvedRefusesWhoMayNotClose
 	_, err = h.svc.CloseResolved(ctx, itsmtest.System, -time.Hour)
 	itsmtest.RequireInvalidField(t, err, "older_than")
 }
@@ -723,4 +727,224 @@ func TestUpdatesThatChangeNothingStoreNothing(t *testing.T) {
 			assert.Equal(t, int32(want-inc.Version), hooked.Load(), "hooks run for stored writes only")
 		})
 	}
+}
+
+func TestWritesRefuseWhoMayNotRead(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	eve := itsm.Actor{ID: "eve", Tenant: itsmtest.Tenant, Roles: []itsm.Role{itsm.RoleCaller}}
+	bobs := itsmtest.OpenIncident(t, h.svc, func(in *incident.OpenInput) { in.Caller = "bob" })
+	bobs, err := h.svc.Assign(ctx, itsmtest.Agent, bobs.Ref(), "Service Desk", "ana")
+	require.NoError(t, err)
+	bobs, err = h.svc.Resolve(ctx, itsmtest.Agent, bobs.Ref(), incident.SolvedRemotely, "done")
+	require.NoError(t, err)
+	require.Equal(t, int64(3), bobs.Version)
+	_, err = h.svc.Get(ctx, eve, bobs.ID)
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+
+	writes := map[string]func(ref incident.Ref) error{
+		"start": func(ref incident.Ref) error {
+			_, err := h.svc.Start(ctx, eve, ref)
+			return err
+		},
+		"comment": func(ref incident.Ref) error {
+			_, err := h.svc.Comment(ctx, eve, ref, "what is this?", incident.Public)
+			return err
+		},
+		"assign": func(ref incident.Ref) error {
+			_, err := h.svc.Assign(ctx, eve, ref, "Network", "eve")
+			return err
+		},
+		"set impact and urgency": func(ref incident.Ref) error {
+			_, err := h.svc.SetImpactUrgency(ctx, eve, ref, itsm.ImpactHigh, itsm.UrgencyHigh)
+			return err
+		},
+	}
+	versions := map[string]int64{"a stale version": 1, "the current version": bobs.Version, "version zero": 0}
+	for op, write := range writes {
+		for at, version := range versions {
+			t.Run(op+" at "+at, func(t *testing.T) {
+				err := write(incident.Ref{ID: bobs.ID, Version: version})
+				itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+				assert.NotErrorIs(t, err, itsm.ErrConflict)
+				assert.NotErrorIs(t, err, itsm.ErrTransitionNotAllowed)
+				for _, secret := range []string{string(incident.Resolved), bobs.Number, "version", "allowed", "stored"} {
+					assert.NotContains(t, err.Error(), secret, "the refusal discloses the incident")
+				}
+			})
+		}
+	}
+	stored, err := h.store.Get(ctx, bobs.Tenant, bobs.ID)
+	require.NoError(t, err)
+	assert.Equal(t, bobs, stored, "a refused write must not change the record")
+}
+
+func TestNewServiceRejectsOptionsItCannotHonour(t *testing.T) {
+	t.Parallel()
+	longest := strings.Repeat("P", incident.MaxReferenceLength)
+	tests := []struct {
+		name  string
+		opts  incident.Options
+		field string // "" for options that must be accepted
+	}{
+		{"prefix too long", incident.Options{NumberPrefix: longest + "P"}, "number_prefix"},
+		{"prefix on two lines", incident.Options{NumberPrefix: "INC\nX"}, "number_prefix"},
+		{"prefix with NUL", incident.Options{NumberPrefix: "INC\x00"}, "number_prefix"},
+		{"prefix not UTF-8", incident.Options{NumberPrefix: "INC\xff"}, "number_prefix"},
+		{"negative auto-close age", incident.Options{AutoCloseAfter: -time.Hour}, "auto_close_after"},
+		{"nil SLA", incident.Options{SLAs: append(incident.DefaultSLAs(nil), nil)}, "slas[2]"},
+		{"longest prefix", incident.Options{NumberPrefix: longest}, ""},
+		{"unicode prefix", incident.Options{NumberPrefix: "ÄRENDE-"}, ""},
+		{"no SLAs", incident.Options{SLAs: []*sla.Definition{}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc, err := incident.NewService(memory.New(), tt.opts)
+			if tt.field != "" {
+				itsmtest.RequireInvalidField(t, err, tt.field)
+				assert.Nil(t, svc)
+				return
+			}
+			require.NoError(t, err)
+			inc := itsmtest.OpenIncident(t, svc, nil)
+			assert.True(t, strings.HasPrefix(inc.Number, tt.opts.NumberPrefix), inc.Number)
+		})
+	}
+}
+
+// bareErrors is a Repository whose reads of a missing incident answer the bare
+// sentinel, naming nothing, as an adapter outside this module may.
+type bareErrors struct{ incident.Repository }
+
+func (r bareErrors) Get(ctx context.Context, tenant itsm.Tenant, id itsm.ID) (*incident.Incident, error) {
+	inc, err := r.Repository.Get(ctx, tenant, id)
+	if errors.Is(err, itsm.ErrNotFound) {
+		return nil, itsm.ErrNotFound
+	}
+	return inc, err
+}
+
+func TestStoreErrorsNameTheIncidentOnce(t *testing.T) {
+	t.Parallel()
+	missing := itsm.NewID()
+	ops := map[string]func(svc *incident.Service) error{
+		"get": func(svc *incident.Service) error {
+			_, err := svc.Get(t.Context(), itsmtest.Agent, missing)
+			return err
+		},
+		"start": func(svc *incident.Service) error {
+			_, err := svc.Start(t.Context(), itsmtest.Agent, incident.Ref{ID: missing})
+			return err
+		},
+		"comment at a version": func(svc *incident.Service) error {
+			_, err := svc.Comment(t.Context(), itsmtest.Agent, incident.Ref{ID: missing, Version: 2}, "hello", incident.Public)
+			return err
+		},
+		"open with a missing parent": func(svc *incident.Service) error {
+			_, err := svc.Open(t.Context(), itsmtest.Agent, incident.OpenInput{Title: "child", Parent: missing})
+			return err
+		},
+		"history": func(svc *incident.Service) error {
+			_, err := svc.History(t.Context(), itsmtest.Agent, missing)
+			return err
+		},
+	}
+	stores := map[string]func() incident.Repository{
+		"memory":      func() incident.Repository { return memory.New() },
+		"bare errors": func() incident.Repository { return bareErrors{memory.New()} },
+	}
+	for storeName, newStore := range stores {
+		svc, err := incident.NewService(newStore(), incident.Options{})
+		require.NoError(t, err)
+		for opName, op := range ops {
+			t.Run(storeName+"/"+opName, func(t *testing.T) {
+				err := op(svc)
+				require.ErrorIs(t, err, itsm.ErrNotFound)
+				assert.Equal(t, 1, strings.Count(err.Error(), missing.String()), "the message names the incident once: %v", err)
+			})
+		}
+	}
+}
+
+func TestListStatesOfAnExtendedLifecycle(t *testing.T) {
+	t.Parallel()
+	const (
+		triage   incident.State   = "triage"
+		triageIt incident.Trigger = "triage"
+	)
+	def, err := incident.DefaultLifecycle().Extend().
+		State(triage, "Triage").
+		Trigger(triageIt, "Triage").
+		Permit(incident.New, triageIt, triage).
+		Permit(triage, incident.TriggerStart, incident.InProgress).
+		Build()
+	require.NoError(t, err)
+	h := newHarness(t, incident.Options{Lifecycle: def})
+	ctx := t.Context()
+
+	// Incidents in triage, stored as a host that fires its own trigger stores them,
+	// between incidents in the default states.
+	builder := &itsmtest.Incidents{Clock: h.clock, NumberPrefix: "TRI"}
+	var triaged []itsm.ID
+	for i := range 5 {
+		itsmtest.IncidentIn(t, h.svc, incident.InProgress)
+		inc := builder.New(func(inc *incident.Incident) { inc.State = triage })
+		require.NoError(t, h.store.Create(ctx, inc, itsmtest.CreatedJournal(inc)))
+		if i%2 == 0 {
+			itsmtest.OpenIncident(t, h.svc, nil)
+		}
+		triaged = append(triaged, inc.ID)
+		h.clock.Advance(time.Minute)
+	}
+
+	tests := []struct {
+		name   string
+		filter incident.Filter
+		want   int
+	}{
+		{"the host's state", incident.Filter{States: []incident.State{triage}}, 5},
+		{"the host's state and a default one", incident.Filter{States: []incident.State{triage, incident.New}}, 8},
+		{"a default state", incident.Filter{States: []incident.State{incident.InProgress}}, 5},
+		{"the host's state and another field", incident.Filter{States: []incident.State{triage}, Caller: "nobody"}, 0},
+	}
+	for _, tt := range tests {
+		for _, order := range []incident.Order{incident.ByPriority, incident.ByUpdated} {
+			t.Run(fmt.Sprintf("%s, order %d", tt.name, order), func(t *testing.T) {
+				var got []*incident.Incident
+				page := incident.Page{Limit: 2, Order: order}
+				for pages := 0; ; pages++ {
+					require.Less(t, pages, 10, "the listing does not end")
+					items, next, err := h.svc.List(ctx, itsmtest.Agent, tt.filter, page)
+					require.NoError(t, err)
+					assert.LessOrEqual(t, len(items), 2)
+					got = append(got, items...)
+					if next == "" {
+						break
+					}
+					require.NotEmpty(t, items, "a cursor leads to an empty page")
+					page.Cursor = next
+				}
+				require.Len(t, got, tt.want)
+				seen := map[itsm.ID]bool{}
+				for i, inc := range got {
+					assert.True(t, tt.filter.Match(inc), "%s in %s does not match", inc.Number, inc.State)
+					assert.False(t, seen[inc.ID], "%s listed twice", inc.Number)
+					seen[inc.ID] = true
+					if i > 0 {
+						assert.True(t, incident.Less(order, incident.KeyOf(got[i-1], order), incident.KeyOf(inc, order)), "out of order at %d", i)
+					}
+				}
+				if tt.name == "the host's state" {
+					assert.ElementsMatch(t, triaged, ids(got))
+				}
+			})
+		}
+	}
+
+	_, _, err = h.svc.List(ctx, itsmtest.Agent, incident.Filter{States: []incident.State{"limbo"}}, incident.Page{})
+	itsmtest.RequireInvalidField(t, err, "filter.states")
+	assert.ErrorIs(t, incident.Filter{States: []incident.State{triage}}.Validate(), itsm.ErrInvalid,
+		"adapters validate against the default lifecycle")
 }

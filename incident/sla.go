@@ -17,7 +17,8 @@ const (
 )
 
 // DefaultSLAs returns the two SLAs every incident gets unless a host sets its own
-// (Options.SLAs), counted in cal's working time (nil is 24×7):
+// (Options.SLAs), counted in cal's working time (nil is 24×7), for a lifecycle in
+// which Closed is final, as in DefaultLifecycle:
 //
 //   - Response (time to own): runs while the incident is New and stops when it
 //     leaves New (assigned or started). Targets P1 15 min, P2 1 h, P3 4 h, P4 1 d,
@@ -30,8 +31,33 @@ const (
 //
 // Both attach by the incident's priority, and a priority change retargets them.
 // Cancelling the incident cancels them. The targets are a reasonable start, not a
-// standard: agree your own with your customers.
-func DefaultSLAs(cal *calendar.Calendar) []*sla.Definition {
+// standard: agree your own with your customers. For a lifecycle that can reopen a
+// closed incident, use [DefaultSLAsFor].
+func DefaultSLAs(cal *calendar.Calendar) []*sla.Definition { return defaultSLAs(cal, false) }
+
+// DefaultSLAsFor returns [DefaultSLAs] fitted to the lifecycle def, as a service with
+// no Options.SLAs uses them. When def lets a closed incident go back to work (a
+// transition from Closed to New, In Progress or On Hold, such as the reopen that
+// LifecycleOptions.ReopenClosed permits), Closed is no longer the end of the
+// resolution clock: it pauses the clock as Resolved does, so that reopening a closed
+// incident resumes the same clock exactly as reopening a resolved one does, and a
+// closed incident's resolution clock reads paused, never met or breached by the
+// close. Otherwise they are DefaultSLAs.
+func DefaultSLAsFor(def *Definition, cal *calendar.Calendar) []*sla.Definition {
+	return defaultSLAs(cal, reopensClosed(def))
+}
+
+// reopensClosed reports whether def has a way from Closed back to work.
+func reopensClosed(def *Definition) bool {
+	for _, t := range def.Transitions() {
+		if t.From == Closed && t.To.IsOpen() {
+			return true
+		}
+	}
+	return false
+}
+
+func defaultSLAs(cal *calendar.Calendar, reopenClosed bool) []*sla.Definition {
 	day := 24 * time.Hour
 	response, err := sla.New(sla.Spec{
 		ID:       ResponseSLA,
@@ -46,18 +72,27 @@ func DefaultSLAs(cal *calendar.Calendar) []*sla.Definition {
 	if err != nil {
 		panic(err) // constant definitions: a failure is a bug the tests catch
 	}
+	// Resolved, and Closed when it can be reopened, pause the clock: a reopening
+	// resumes it. A Closed that cannot be reopened stops it.
+	settled := []string{string(Resolved)}
+	var stop sla.Condition
+	if reopenClosed {
+		settled = append(settled, string(Closed))
+	} else {
+		stop = sla.StateIn(string(Closed))
+	}
 	resolution, err := sla.New(sla.Spec{
 		ID:       ResolutionSLA,
 		Name:     "Incident resolution",
 		Metric:   sla.MetricResolution,
 		Targets:  map[itsm.Priority]time.Duration{itsm.P1: 4 * time.Hour, itsm.P2: 8 * time.Hour, itsm.P3: 3 * day, itsm.P4: 5 * day, itsm.P5: 10 * day},
 		Calendar: cal,
-		Start:    sla.StateIn(string(New), string(InProgress), string(OnHold), string(Resolved)),
+		Start:    sla.StateIn(append([]string{string(New), string(InProgress), string(OnHold)}, settled...)...),
 		Pause: sla.Or(
 			sla.And(sla.StateIn(string(OnHold)), sla.FieldEquals("on_hold_reason", string(AwaitingCaller))),
-			sla.StateIn(string(Resolved)),
+			sla.StateIn(settled...),
 		),
-		Stop:   sla.StateIn(string(Closed)),
+		Stop:   stop,
 		Cancel: sla.StateIn(string(Canceled)),
 	})
 	if err != nil {
@@ -99,47 +134,81 @@ type SLAAlert struct {
 	Crossed []sla.Threshold
 }
 
-// DueSLAs returns the SLA clocks of the tenant's unclosed incidents that crossed a
-// warning threshold or breached after since and by now. The library runs no timer: a
-// host's scheduler calls DueSLAs with the time of its previous call, acts on what it
-// returns (notify, escalate through the service's guarded methods such as Assign or
+// DueSLAs returns the SLA clocks of the tenant's incidents that crossed a warning
+// threshold or breached after since and by now. The library runs no timer: a host's
+// scheduler calls DueSLAs with the time of its previous call, acts on what it returns
+// (notify, escalate through the service's guarded methods such as Assign or
 // OverridePriority), and remembers now for the next call. A zero since reports every
 // threshold crossed so far. Because clocks are computed from journals, a missed run
-// loses nothing: the next call with the same since reports it.
+// loses nothing: the next call with the same since reports it, including the
+// breaches of incidents closed or canceled in between.
 //
-// It reads every unclosed incident's journal: call it from a scheduler, not per
-// request.
+// It reads the journals of every unclosed incident (New, In Progress, On Hold or
+// Resolved) and of every incident written at or after since, whatever its state: a
+// clock can only cross a threshold while it runs, and it runs on without writes only
+// in those states. Call it from a scheduler, not per request.
 func (s *Service) DueSLAs(ctx context.Context, actor itsm.Actor, since time.Time) ([]SLAAlert, error) {
 	now := s.clock.Now()
 	var alerts []SLAAlert
-	page := Page{Limit: MaxLimit, Order: ByPriority}
-	filter := Filter{States: []State{New, InProgress, OnHold, Resolved}}
+	check := func(inc *Incident) error {
+		journal, err := s.repo.Events(ctx, actor.Tenant, inc.ID)
+		if err != nil {
+			return storeError("SLAs", inc.ID, inc.Number, err)
+		}
+		before, err := s.clocks(journal, since)
+		if err != nil {
+			return err
+		}
+		current, err := s.clocks(journal, now)
+		if err != nil {
+			return err
+		}
+		for i, def := range s.slas {
+			if crossed := def.Crossed(before[i], current[i]); len(crossed) > 0 {
+				alerts = append(alerts, SLAAlert{Clock: current[i], Crossed: crossed})
+			}
+		}
+		return nil
+	}
+	// First every incident written at or after since, newest first: the ones closed
+	// or canceled meanwhile are among them.
+	written := make(map[itsm.ID]bool)
+	err := s.each(ctx, actor, Filter{}, ByUpdated, func(inc *Incident) (bool, error) {
+		if inc.UpdatedAt.Before(since) {
+			return false, nil
+		}
+		written[inc.ID] = true
+		return true, check(inc)
+	})
+	if err != nil {
+		return alerts, err
+	}
+	// Then the unclosed incidents not written since, whose clocks ran on meanwhile.
+	err = s.each(ctx, actor, Filter{States: []State{New, InProgress, OnHold, Resolved}}, ByPriority, func(inc *Incident) (bool, error) {
+		if written[inc.ID] {
+			return true, nil
+		}
+		return true, check(inc)
+	})
+	return alerts, err
+}
+
+// each calls fn with every incident of the actor's tenant matching filter, in order,
+// until fn returns false or an error.
+func (s *Service) each(ctx context.Context, actor itsm.Actor, filter Filter, order Order, fn func(*Incident) (bool, error)) error {
+	page := Page{Limit: MaxLimit, Order: order}
 	for {
 		batch, next, err := s.List(ctx, actor, filter, page)
 		if err != nil {
-			return alerts, err
+			return err
 		}
 		for _, inc := range batch {
-			journal, err := s.repo.Events(ctx, actor.Tenant, inc.ID)
-			if err != nil {
-				return alerts, fmt.Errorf("incident %s: %w", inc.Number, err)
-			}
-			before, err := s.clocks(journal, since)
-			if err != nil {
-				return alerts, err
-			}
-			current, err := s.clocks(journal, now)
-			if err != nil {
-				return alerts, err
-			}
-			for i, def := range s.slas {
-				if crossed := def.Crossed(before[i], current[i]); len(crossed) > 0 {
-					alerts = append(alerts, SLAAlert{Clock: current[i], Crossed: crossed})
-				}
+			if more, err := fn(inc); err != nil || !more {
+				return err
 			}
 		}
 		if next == "" {
-			return alerts, nil
+			return nil
 		}
 		page.Cursor = next
 	}

@@ -1,6 +1,7 @@
 package incident_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -231,4 +232,169 @@ func TestSLARepairAfterDefinitionChange(t *testing.T) {
 	clocks, err := none.SLAs(t.Context(), itsmtest.Agent, inc.ID)
 	require.NoError(t, err)
 	assert.Empty(t, clocks)
+}
+
+func TestReopeningResumesResolutionFromResolvedAndClosed(t *testing.T) {
+	t.Parallel()
+	p1 := func(in *incident.OpenInput) { in.Impact, in.Urgency = itsm.ImpactHigh, itsm.UrgencyHigh }
+	tests := []struct {
+		name  string
+		close bool // close the incident before reopening it
+	}{
+		{"reopened from resolved", false},
+		{"reopened from closed", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			def, err := incident.NewLifecycle(incident.LifecycleOptions{ReopenClosed: true})
+			require.NoError(t, err)
+			h := newHarness(t, incident.Options{Lifecycle: def})
+			ctx, agent := t.Context(), itsmtest.Agent
+			opened := h.clock.Now()
+
+			inc := itsmtest.OpenIncident(t, h.svc, p1) // resolution target 4 h
+			inc, err = h.svc.Start(ctx, agent, inc.Ref())
+			require.NoError(t, err)
+			h.clock.Advance(time.Hour)
+			inc, err = h.svc.Resolve(ctx, agent, inc.Ref(), incident.SolvedRemotely, "rebooted")
+			require.NoError(t, err)
+			h.clock.Advance(time.Hour)
+			if tt.close {
+				inc, err = h.svc.Close(ctx, agent, inc.Ref())
+				require.NoError(t, err)
+				clocks, err := h.svc.SLAs(ctx, agent, inc.ID)
+				require.NoError(t, err)
+				assert.Equal(t, sla.StagePaused, clockOf(t, clocks, incident.ResolutionSLA).Stage, "a closed incident that may be reopened")
+			}
+			h.clock.Advance(time.Hour)
+			inc, err = h.svc.Reopen(ctx, agent, inc.Ref(), "it is back")
+			require.NoError(t, err)
+			h.clock.Advance(10 * time.Hour)
+
+			clocks, err := h.svc.SLAs(ctx, agent, inc.ID)
+			require.NoError(t, err)
+			c := clockOf(t, clocks, incident.ResolutionSLA)
+			assert.Equal(t, sla.StageBreached, c.Stage)
+			assert.Equal(t, 1, c.Cycle, "the same clock resumes")
+			assert.Equal(t, 11*time.Hour, c.Elapsed, "1 h before the resolution, 10 h after the reopening")
+			assert.Equal(t, 2*time.Hour, c.PausedFor, "resolved (and closed) time does not count")
+			assert.Equal(t, opened.Add(6*time.Hour), c.BreachedAt, "1 h counted, 2 h paused, 3 h more")
+
+			alerts, err := h.svc.DueSLAs(ctx, agent, opened)
+			require.NoError(t, err)
+			var breached bool
+			for _, a := range alerts {
+				breached = breached || a.Clock.Record == inc.ID && a.Clock.Definition == incident.ResolutionSLA && slices.Contains(a.Crossed, sla.Breach)
+			}
+			assert.True(t, breached, "DueSLAs reports the resolution breach: %+v", alerts)
+		})
+	}
+}
+
+func TestDefaultSLAsForFollowTheLifecycle(t *testing.T) {
+	t.Parallel()
+	reopening, err := incident.NewLifecycle(incident.LifecycleOptions{ReopenClosed: true})
+	require.NoError(t, err)
+	tests := []struct {
+		name      string
+		lifecycle *incident.Definition
+		want      sla.Stage // of the resolution clock of a closed incident
+	}{
+		{"closed is final", incident.DefaultLifecycle(), sla.StageMet},
+		{"closed can be reopened", reopening, sla.StagePaused},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, incident.Options{Lifecycle: tt.lifecycle})
+			inc := itsmtest.IncidentIn(t, h.svc, incident.Closed)
+			h.clock.Advance(time.Hour)
+			clocks, err := h.svc.SLAs(t.Context(), itsmtest.Agent, inc.ID)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, clockOf(t, clocks, incident.ResolutionSLA).Stage)
+
+			explicit, err := incident.NewService(h.store, incident.Options{Clock: h.clock, Lifecycle: tt.lifecycle, SLAs: incident.DefaultSLAsFor(tt.lifecycle, nil)})
+			require.NoError(t, err)
+			same, err := explicit.SLAs(t.Context(), itsmtest.Agent, inc.ID)
+			require.NoError(t, err)
+			assert.Equal(t, clocks, same, "nil Options.SLAs means DefaultSLAsFor the lifecycle")
+		})
+	}
+}
+
+func TestDueSLAsReportsBreachesOfIncidentsSettledSince(t *testing.T) {
+	t.Parallel()
+	p1 := func(in *incident.OpenInput) { in.Impact, in.Urgency = itsm.ImpactHigh, itsm.UrgencyHigh }
+	tests := []struct {
+		name string
+		// settle ends the incident after its breach, 5 h after opening.
+		settle func(t *testing.T, h harness, inc *incident.Incident)
+		// since is how long after opening the scheduler last looked.
+		since time.Duration
+		// want is whether the resolution breach is reported.
+		want bool
+	}{
+		{
+			name: "resolved and closed after since", since: 0, want: true,
+			settle: func(t *testing.T, h harness, inc *incident.Incident) {
+				inc, err := h.svc.Resolve(t.Context(), itsmtest.Agent, inc.Ref(), incident.SolvedRemotely, "late")
+				require.NoError(t, err)
+				h.clock.Advance(time.Hour)
+				_, err = h.svc.Close(t.Context(), itsmtest.Agent, inc.Ref())
+				require.NoError(t, err)
+			},
+		},
+		{
+			name: "resolved after since", since: 0, want: true,
+			settle: func(t *testing.T, h harness, inc *incident.Incident) {
+				_, err := h.svc.Resolve(t.Context(), itsmtest.Agent, inc.Ref(), incident.SolvedRemotely, "late")
+				require.NoError(t, err)
+			},
+		},
+		{
+			name: "canceled after since", since: 0, want: false, // a cancelled clock reaches no threshold
+			settle: func(t *testing.T, h harness, inc *incident.Incident) {
+				_, err := h.svc.Cancel(t.Context(), itsmtest.Agent, inc.Ref(), "duplicate")
+				require.NoError(t, err)
+			},
+		},
+		{
+			name: "closed, breach reported by the previous look", since: 4*time.Hour + time.Minute, want: false,
+			settle: func(t *testing.T, h harness, inc *incident.Incident) {
+				inc, err := h.svc.Resolve(t.Context(), itsmtest.Agent, inc.Ref(), incident.SolvedRemotely, "late")
+				require.NoError(t, err)
+				h.clock.Advance(time.Hour)
+				_, err = h.svc.Close(t.Context(), itsmtest.Agent, inc.Ref())
+				require.NoError(t, err)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, incident.Options{})
+			opened := h.clock.Now()
+			inc := itsmtest.OpenIncident(t, h.svc, p1) // resolution target 4 h
+			inc, err := h.svc.Start(t.Context(), itsmtest.Agent, inc.Ref())
+			require.NoError(t, err)
+			h.clock.Advance(5 * time.Hour) // breached at 4 h
+			tt.settle(t, h, inc)
+			h.clock.Advance(time.Hour)
+
+			alerts, err := h.svc.DueSLAs(t.Context(), itsmtest.Agent, opened.Add(tt.since))
+			require.NoError(t, err)
+			var got []sla.Threshold
+			for _, a := range alerts {
+				if a.Clock.Record == inc.ID && a.Clock.Definition == incident.ResolutionSLA {
+					got = append(got, a.Crossed...)
+				}
+			}
+			if tt.want {
+				assert.Equal(t, []sla.Threshold{50, 75, 90, sla.Breach}, got)
+			} else {
+				assert.Empty(t, got)
+			}
+		})
+	}
 }

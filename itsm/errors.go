@@ -6,8 +6,10 @@ import (
 	"strings"
 )
 
-// Sentinel errors. Every error the module returns matches at most one of them with
-// [errors.Is]; typed errors below add detail.
+// Sentinel errors; typed errors below add detail. An error the module returns matches
+// at most one of them with [errors.Is], except a [*PolicyError], which matches every
+// sentinel one of its reasons matches: a refusal for both a permission reason and a
+// validation reason matches both [ErrForbidden] and [ErrInvalid].
 var (
 	// ErrNotFound: the record does not exist, or belongs to another tenant.
 	ErrNotFound = errors.New("itsm: not found")
