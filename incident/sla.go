@@ -38,11 +38,11 @@ func DefaultSLAs(cal *calendar.Calendar) []*sla.Definition { return defaultSLAs(
 // DefaultSLAsFor returns [DefaultSLAs] fitted to the lifecycle def, as a service with
 // no Options.SLAs uses them. When def lets a closed incident go back to work (a
 // transition from Closed to New, In Progress or On Hold, such as the reopen that
-// LifecycleOptions.ReopenClosed permits), Closed is no longer the end of the
-// resolution clock: it pauses the clock as Resolved does, so that reopening a closed
-// incident resumes the same clock exactly as reopening a resolved one does, and a
-// closed incident's resolution clock reads paused, never met or breached by the
-// close. Otherwise they are DefaultSLAs.
+// LifecycleOptions.ReopenClosed permits), reopening a closed incident attaches a new
+// resolution clock: closing decided the first one, met or breached, as it does for
+// every closed incident, and the reopened work has a target of its own. (Reopening a
+// resolved incident resumes its clock instead: Resolved only pauses it.) Otherwise
+// they are DefaultSLAs.
 func DefaultSLAsFor(def *Definition, cal *calendar.Calendar) []*sla.Definition {
 	return defaultSLAs(cal, reopensClosed(def))
 }
@@ -72,14 +72,12 @@ func defaultSLAs(cal *calendar.Calendar, reopenClosed bool) []*sla.Definition {
 	if err != nil {
 		panic(err) // constant definitions: a failure is a bug the tests catch
 	}
-	// Resolved, and Closed when it can be reopened, pause the clock: a reopening
-	// resumes it. A Closed that cannot be reopened stops it.
-	settled := []string{string(Resolved)}
-	var stop sla.Condition
+	// Resolved pauses the clock: a reopening resumes it. Closed stops it, met or
+	// breached; when a closed incident can be reopened, its reopening (the reopen that
+	// clears closed_at) attaches a new clock.
+	var reset sla.Condition
 	if reopenClosed {
-		settled = append(settled, string(Closed))
-	} else {
-		stop = sla.StateIn(string(Closed))
+		reset = sla.And(sla.Triggered(string(TriggerReopen)), sla.FieldChanged("closed_at"))
 	}
 	resolution, err := sla.New(sla.Spec{
 		ID:       ResolutionSLA,
@@ -87,12 +85,13 @@ func defaultSLAs(cal *calendar.Calendar, reopenClosed bool) []*sla.Definition {
 		Metric:   sla.MetricResolution,
 		Targets:  map[itsm.Priority]time.Duration{itsm.P1: 4 * time.Hour, itsm.P2: 8 * time.Hour, itsm.P3: 3 * day, itsm.P4: 5 * day, itsm.P5: 10 * day},
 		Calendar: cal,
-		Start:    sla.StateIn(append([]string{string(New), string(InProgress), string(OnHold)}, settled...)...),
+		Start:    sla.StateIn(string(New), string(InProgress), string(OnHold), string(Resolved)),
 		Pause: sla.Or(
 			sla.And(sla.StateIn(string(OnHold)), sla.FieldEquals("on_hold_reason", string(AwaitingCaller))),
-			sla.StateIn(settled...),
+			sla.StateIn(string(Resolved)),
 		),
-		Stop:   stop,
+		Stop:   sla.StateIn(string(Closed)),
+		Reset:  reset,
 		Cancel: sla.StateIn(string(Canceled)),
 	})
 	if err != nil {

@@ -129,7 +129,7 @@ type results struct {
 	resolution []time.Duration // open → resolved per incident, for the histogram
 	moves      map[[2]incident.State]int
 	firsts     map[string]int           // the first states of the incidents that do not start new
-	attainment []improvement.Attainment // of incident.DefaultSLAs, 24×7
+	attainment []improvement.Attainment // of the default incident SLAs, 24×7
 	hours      string                   // the business hours of the business times, "" for none
 	elapsed    time.Duration
 }
@@ -198,7 +198,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.hours != "" && cfg.zone != "" {
 		res.hours += " " + cfg.zone
 	}
-	slas := incident.DefaultSLAs(nil)
+	slas := incident.DefaultSLAsFor(relaxed, nil) // the lifecycle the log is read with
 	res.attainment = make([]improvement.Attainment, len(slas))
 	for i, d := range slas {
 		res.attainment[i].Definition = d.ID()
