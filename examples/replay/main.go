@@ -101,14 +101,22 @@ func loadMapping(name string) (*eventlog.Mapping, error) {
 	return eventlog.LoadMapping(f)
 }
 
-// stampsOf names the journal fields that hold the source system's own milestone
-// stamps, under the names the incident practice writes, when the mapping fills them
-// (the UCI log stamps opened_at, resolved_at and closed_at; BPIC 2014 stamps none).
-// Every other milestone is derived from the journal (see improvement.Record).
+// stampsOf names the journal fields that hold milestone stamps, under the names the
+// incident practice writes, when the mapping fills them from a column or stamps them
+// at an activity (the UCI log stamps opened_at, resolved_at and closed_at; the BPIC
+// 2014 mapping stamps first_assigned_at at the first Assignment). Every other
+// milestone is derived from the journal (see improvement.Record).
 func stampsOf(m *eventlog.Mapping) improvement.Stamps {
 	name := func(field string) string {
 		if _, ok := m.Fields[field]; ok {
 			return field
+		}
+		if m.Activity != nil {
+			for _, stamped := range m.Activity.Stamps {
+				if stamped == field {
+					return field
+				}
+			}
 		}
 		return ""
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/itsm/eventlog"
 	"github.com/itsmkit/itsmkit/itsm/improvement"
 )
 
@@ -136,18 +137,27 @@ func TestReplayUCI(t *testing.T) {
 // column alignment.
 func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// TestStampsFollowTheMapping: a milestone is read from its stamp field when the
+// mapping fills that field, from a column or at an activity.
 func TestStampsFollowTheMapping(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		mapping string
-		want    improvement.Stamps
+		name, mapping string
+		change        func(m *eventlog.Mapping)
+		want          improvement.Stamps
 	}{
-		{"uci", improvement.Stamps{Opened: "opened_at", Resolved: "resolved_at", Closed: "closed_at"}},
-		{"bpic2014", improvement.Stamps{}},
+		{"uci", "uci", nil, improvement.Stamps{Opened: "opened_at", Resolved: "resolved_at", Closed: "closed_at"}},
+		{"bpic2014", "bpic2014", nil, improvement.Stamps{Assigned: "first_assigned_at"}},
+		{"bpic2014 without its stamp", "bpic2014", func(m *eventlog.Mapping) { m.Activity.Stamps = nil }, improvement.Stamps{}},
+		{"bpic2014 stamping the close too", "bpic2014", func(m *eventlog.Mapping) { m.Activity.Stamps["Closed"] = "closed_at" },
+			improvement.Stamps{Assigned: "first_assigned_at", Closed: "closed_at"}},
 	} {
 		m, err := loadMapping(tt.mapping)
 		require.NoError(t, err)
-		assert.Equal(t, tt.want, stampsOf(m), tt.mapping)
+		if tt.change != nil {
+			tt.change(m)
+		}
+		assert.Equal(t, tt.want, stampsOf(m), tt.name)
 	}
 }
 

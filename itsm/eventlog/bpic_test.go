@@ -1,6 +1,7 @@
 package eventlog_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestImportBPIC2014(t *testing.T) {
 	f := openBPIC(t)
 	final := map[string]int{}
 	moves := map[[2]string]int{}
-	unordered := 0
+	unordered, stamped := 0, 0
 	rep, err := eventlog.Import(context.Background(), f, eventlog.BPIC2014Mapping(), eventlog.Options{Tenant: "rabobank"},
 		func(c eventlog.Case) error {
 			s := c.States()
@@ -29,6 +30,9 @@ func TestImportBPIC2014(t *testing.T) {
 				}
 				if i > 0 && e.At.Before(c.Events[i-1].At) {
 					unordered++
+				}
+				if bytes.Contains(e.Data, []byte(`"first_assigned_at":"`)) {
+					stamped++
 				}
 			}
 			return nil
@@ -42,6 +46,7 @@ func TestImportBPIC2014(t *testing.T) {
 	assert.Empty(t, rep.Skipped, "every activity is listed")
 	assert.Len(t, rep.Pairs, 407, "distinct consecutive activity pairs")
 	assert.Zero(t, unordered, "each journal is in time order although the file is not")
+	assert.Equal(t, 3295, stamped, "incidents with an Assignment, each stamped once")
 	assert.Equal(t, map[string]int{"closed": 3961, "on_hold": 24, "in_progress": 15}, final)
 	assert.Equal(t, map[[2]string]int{
 		{"new", "in_progress"}: 3365, {"new", "on_hold"}: 99, {"new", "resolved"}: 15, {"new", "closed"}: 521,

@@ -4,8 +4,10 @@
 //
 // A [Mapping] declares the log's shape: which column names the case, which dates each
 // row, how rows move the state (a column of states, or a column of activities), which
-// columns become journal fields and case attributes, how raw values map to journal
-// values, what marks a missing value, and how a case's rows are ordered. Mappings are
+// columns become journal fields and case attributes, which activities count into a
+// field or stamp a time field when they first happen (such as a first Assignment
+// stamping first_assigned_at), how raw values map to journal values, what marks a
+// missing value, and how a case's rows are ordered. Mappings are
 // plain Go values and JSON documents ([LoadMapping]); the mappings of the UCI
 // ServiceNow log and of the BPI Challenge 2014 sample ship with the package
 // ([UCIMapping], [BPIC2014Mapping]).

@@ -205,6 +205,7 @@ func activityMapping() *eventlog.Mapping {
 			Updates: []string{"Note"},
 			Ignore:  []string{"Quality"},
 			Counts:  map[string]string{"Reassign": "reassignment_count", "Reopen": "reopen_count"},
+			Stamps:  map[string]string{"Assign": "first_assigned_at"},
 			Set:     map[string]map[string]string{"Vendor": {"on_hold_reason": "awaiting_vendor"}},
 		},
 		Fields: map[string]eventlog.Column{"assignment_group": {Column: "team"}},
@@ -240,7 +241,7 @@ func TestImportActivitiesSorted(t *testing.T) {
 	}
 	assert.Equal(t, []string{
 		`{"assignment_group":"T1","reassignment_count":0,"reopen_count":0}`,
-		``,
+		`{"first_assigned_at":"2024-01-01T09:00:00Z"}`,
 		`{"on_hold_reason":"awaiting_vendor"}`,
 		``, // a note keeps the hold reason
 		`{"assignment_group":"T3","on_hold_reason":null,"reassignment_count":1}`,
@@ -267,6 +268,74 @@ func TestImportActivitiesSorted(t *testing.T) {
 		{From: "Reassign", To: "Close"}:   1,
 		{From: "Close", To: "Reopen"}:     1,
 	}, rep.Pairs)
+}
+
+// TestImportActivityStamps: the first mapped row of a case with a stamped activity
+// sets the field to the row's time, in UTC; later rows leave it.
+func TestImportActivityStamps(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(m *eventlog.Mapping)
+		rows   string // after the header id,at,seq,activity,team,opened
+		want   []string
+	}{
+		{"first occurrence only", nil,
+			"A,2024-01-01 09:00:00,1,Open,,\n" +
+				"A,2024-01-01 09:30:00,2,Assign,,\n" +
+				"A,2024-01-01 10:00:00,3,Note,,\n" +
+				"A,2024-01-01 11:00:00,4,Assign,,\n",
+			[]string{``, `{"first_assigned_at":"2024-01-01T09:30:00Z"}`, ``, ``}},
+		{"on the created event", nil,
+			"A,2024-01-01 09:00:00,1,Assign,,\n" +
+				"A,2024-01-01 10:00:00,2,Assign,,\n",
+			[]string{`{"first_assigned_at":"2024-01-01T09:00:00Z"}`, ``}},
+		{"first in case order, not in file order", nil,
+			"A,2024-01-01 10:00:00,3,Assign,,\n" +
+				"A,2024-01-01 09:00:00,1,Open,,\n" +
+				"A,2024-01-01 09:30:00,2,Assign,,\n",
+			[]string{``, `{"first_assigned_at":"2024-01-01T09:30:00Z"}`, ``}},
+		{"several activities stamp one field: the first of them", func(m *eventlog.Mapping) {
+			m.Activity.Stamps["Reassign"] = "first_assigned_at"
+		},
+			"A,2024-01-01 09:00:00,1,Open,,\n" +
+				"A,2024-01-01 09:15:00,2,Reassign,,\n" +
+				"A,2024-01-01 09:30:00,3,Assign,,\n",
+			[]string{``, `{"first_assigned_at":"2024-01-01T09:15:00Z"}`, ``}},
+		{"a skipped row stamps nothing", nil,
+			"A,2024-01-01 09:00:00,1,Open,,\n" +
+				"A,2024-01-01 09:30:00,2,Assign,T9,\n" + // unmapped team
+				"A,2024-01-01 10:00:00,3,Assign,,\n",
+			[]string{``, `{"first_assigned_at":"2024-01-01T10:00:00Z"}`}},
+		{"the row's time, not the opening time", func(m *eventlog.Mapping) {
+			m.Opened = &eventlog.Time{Column: "opened", Layout: "2006-01-02 15:04:05"}
+		},
+			"A,2024-01-01 09:30:00,1,Assign,,2024-01-01 09:00:00\n",
+			[]string{`{"first_assigned_at":"2024-01-01T09:30:00Z"}`}},
+		{"in UTC", func(m *eventlog.Mapping) { m.Time.Zone = "Europe/Amsterdam" },
+			"A,2024-07-01 09:00:00,1,Open,,\n" +
+				"A,2024-07-01 09:30:00,2,Assign,,\n",
+			[]string{``, `{"first_assigned_at":"2024-07-01T07:30:00Z"}`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := activityMapping()
+			m.Activity.Counts, m.Activity.Set = nil, nil
+			m.Fields = map[string]eventlog.Column{"assignment_group": {Column: "team", Values: map[string]string{"T1": "t1"}}}
+			if tt.change != nil {
+				tt.change(m)
+			}
+			cases, _, err := importAll(t, m, "id,at,seq,activity,team,opened\n"+tt.rows)
+			require.NoError(t, err)
+			require.Len(t, cases, 1)
+			datas := make([]string, len(cases[0].Events))
+			for i, e := range cases[0].Events {
+				datas[i] = string(e.Data)
+			}
+			assert.Equal(t, tt.want, datas)
+		})
+	}
 }
 
 func TestImportMalformed(t *testing.T) {

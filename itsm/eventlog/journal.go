@@ -2,10 +2,11 @@ package eventlog
 
 import (
 	"encoding/json"
-	"github.com/itsmkit/itsmkit/internal/jsonstr"
 	"slices"
 	"strconv"
+	"time"
 
+	"github.com/itsmkit/itsmkit/internal/jsonstr"
 	"github.com/itsmkit/itsmkit/itsm"
 )
 
@@ -142,7 +143,7 @@ func (b *builder) target(raw, state string) string {
 
 // fill computes b.cur, the field values after row r, from b.prev: columns from the
 // row, implied fields kept while the state stays and replaced by the row's, counts
-// carried and incremented.
+// carried and incremented, stamps carried and set once.
 func (b *builder) fill(r *row, state, next string, first bool) {
 	p := b.p
 	if len(b.cur) != len(p.slots) {
@@ -169,6 +170,8 @@ func (b *builder) fill(r *row, state, next string, first bool) {
 			if first {
 				b.cur[i] = "0"
 			}
+		case fromStamp:
+			b.cur[i] = b.prev[i]
 		}
 	}
 	for i, v := range p.set[r.raw] {
@@ -177,6 +180,9 @@ func (b *builder) fill(r *row, state, next string, first bool) {
 	if i, ok := p.counts[r.raw]; ok {
 		n, _ := strconv.Atoi(b.cur[i])
 		b.cur[i] = strconv.Itoa(n + 1)
+	}
+	if i, ok := p.stamps[r.raw]; ok && b.cur[i] == "" {
+		b.cur[i] = r.at.Format(time.RFC3339Nano)
 	}
 }
 

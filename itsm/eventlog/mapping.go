@@ -13,6 +13,11 @@ import "github.com/itsmkit/itsmkit/itsm"
 // when it moves the state and an [itsm.EventUpdated] event otherwise, with Data holding
 // the fields whose value differs from the previous event's (null when a value went
 // missing).
+//
+// A journal field is filled from exactly one source: a column (Fields), a state value
+// or activity that implies it (States.Set, Activities.Set), an activity that counts
+// it (Activities.Counts) or an activity whose first occurrence stamps it with the
+// row's time (Activities.Stamps).
 type Mapping struct {
 	// Name identifies the mapping in reports and errors.
 	Name string `json:"name"`
@@ -130,6 +135,14 @@ type Activities struct {
 	// one, such as "Reassignment" counting "reassignment_count". A counted activity
 	// must be listed in States or Updates. Counts start at 0 on the created event.
 	Counts map[string]string `json:"counts,omitempty"`
+	// Stamps maps activities to time fields that stamp when the activity first
+	// happens: the first mapped row of a case with the activity sets the field to the
+	// row's Time (not Opened), written as an RFC 3339 string in UTC, such as
+	// "Assignment" stamping "first_assigned_at"; later rows leave the field as it is.
+	// Several activities may stamp one field: the first row with any of them sets it.
+	// A stamped activity must be listed in States or Updates, and its field may not be
+	// filled from a column, a count or a Set.
+	Stamps map[string]string `json:"stamps,omitempty"`
 	// Set lists, per activity of States, fields the activity implies; they hold while
 	// the record stays in the state it moved to (see States.Set).
 	Set map[string]map[string]string `json:"set,omitempty"`

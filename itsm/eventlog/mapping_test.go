@@ -127,10 +127,16 @@ func TestValidateActivities(t *testing.T) {
 		{"listed twice", func(a *eventlog.Activities) { a.Ignore = append(a.Ignore, "Note") }, []string{"activity.ignore"}},
 		{"empty activity", func(a *eventlog.Activities) { a.Updates = append(a.Updates, "") }, []string{"activity.updates"}},
 		{"nothing listed", func(a *eventlog.Activities) {
-			a.States, a.Updates, a.Ignore, a.Counts, a.Set = nil, nil, nil, nil, nil
+			a.States, a.Updates, a.Ignore, a.Counts, a.Stamps, a.Set = nil, nil, nil, nil, nil, nil
 		}, []string{"activity"}},
 		{"count of an ignored activity", func(a *eventlog.Activities) { a.Counts["Quality"] = "quality_count" }, []string{`activity.counts["Quality"]`}},
 		{"count into a column field", func(a *eventlog.Activities) { a.Counts["Note"] = "assignment_group" }, []string{`activity.counts["Note"]`}},
+		{"stamp of an ignored activity", func(a *eventlog.Activities) { a.Stamps["Quality"] = "quality_at" }, []string{`activity.stamps["Quality"]`}},
+		{"stamp of an unlisted activity", func(a *eventlog.Activities) { a.Stamps["Escalate"] = "escalated_at" }, []string{`activity.stamps["Escalate"]`}},
+		{"stamp into a bad name", func(a *eventlog.Activities) { a.Stamps["Assign"] = "FirstAssignedAt" }, []string{`activity.stamps["Assign"]`}},
+		{"stamp into a column field", func(a *eventlog.Activities) { a.Stamps["Note"] = "assignment_group" }, []string{`activity.stamps["Note"]`}},
+		{"stamp into a count", func(a *eventlog.Activities) { a.Stamps["Open"] = "reopen_count" }, []string{`activity.stamps["Open"]`}},
+		{"set into a stamp", func(a *eventlog.Activities) { a.Set["Vendor"]["first_assigned_at"] = "x" }, []string{`activity.set["Vendor"]`}},
 		{"set for an update", func(a *eventlog.Activities) { a.Set["Note"] = map[string]string{"x": "y"} }, []string{`activity.set["Note"]`}},
 		{"set into a count", func(a *eventlog.Activities) { a.Set["Vendor"]["reopen_count"] = "1" }, []string{`activity.set["Vendor"]`}},
 		{"set an empty value", func(a *eventlog.Activities) { a.Set["Vendor"]["note"] = "" }, []string{`activity.set["Vendor"].note`}},

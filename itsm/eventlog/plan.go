@@ -35,6 +35,8 @@ type plan struct {
 	set map[string]map[int]string
 	// Counted fields: activity → slot index.
 	counts map[string]int
+	// Stamped fields: activity → slot index.
+	stamps map[string]int
 }
 
 // slot is one journal field.
@@ -51,6 +53,7 @@ const (
 	fromColumn slotSource = iota
 	fromSet
 	fromCount
+	fromStamp
 )
 
 // timeColumn parses one timestamp column; it caches the last value because logs repeat
@@ -211,6 +214,10 @@ func newPlan(m *Mapping, header []string) (*plan, error) {
 		for act, name := range m.Activity.Counts {
 			p.counts[act] = slotOf[name]
 		}
+		p.stamps = make(map[string]int, len(m.Activity.Stamps))
+		for act, name := range m.Activity.Stamps {
+			p.stamps[act] = slotOf[name]
+		}
 	}
 	for _, name := range m.Order.By {
 		p.by = append(p.by, sortKey{col: h.col(name), isTime: name == m.Time.Column})
@@ -264,7 +271,7 @@ func (h *header) col(name string) int {
 }
 
 // journalSlots lists every journal field the mapping fills, sorted by name: the column
-// fields, the fields implied by state values or activities, and the counts.
+// fields, the fields implied by state values or activities, the counts and the stamps.
 func journalSlots(m *Mapping, implied map[string]map[string]string) []slot {
 	var slots []slot
 	seen := map[string]bool{}
@@ -285,6 +292,9 @@ func journalSlots(m *Mapping, implied map[string]map[string]string) []slot {
 	if m.Activity != nil {
 		for _, name := range m.Activity.Counts {
 			add(name, fromCount, true)
+		}
+		for _, name := range m.Activity.Stamps {
+			add(name, fromStamp, false)
 		}
 	}
 	slices.SortFunc(slots, func(a, b slot) int { return cmp.Compare(a.name, b.name) })

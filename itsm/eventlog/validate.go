@@ -40,11 +40,11 @@ func (m *Mapping) Validate() error {
 	for i, c := range m.Order.By {
 		v.require(fmt.Sprintf("order.by[%d]", i), c)
 	}
-	fields := map[string]bool{}
+	filled := map[string]string{} // journal field → the source that fills it
 	for _, name := range slices.Sorted(maps.Keys(m.Fields)) {
 		v.name("fields", name)
 		v.column("fields."+name, m.Fields[name])
-		fields[name] = true
+		filled[name] = "a column"
 	}
 	for _, name := range slices.Sorted(maps.Keys(m.Attributes)) {
 		v.name("attributes", name)
@@ -54,9 +54,9 @@ func (m *Mapping) Validate() error {
 	case (m.State == nil) == (m.Activity == nil):
 		v.fail("state", "exactly one of state and activity must be set")
 	case m.State != nil:
-		v.states(m.State, fields)
+		v.states(m.State, filled)
 	default:
-		v.activities(m.Activity, fields)
+		v.activities(m.Activity, filled)
 	}
 	return errors.Join(v.errs...)
 }
@@ -137,7 +137,7 @@ func (v *validator) column(field string, c Column) {
 	}
 }
 
-func (v *validator) states(s *States, fields map[string]bool) {
+func (v *validator) states(s *States, filled map[string]string) {
 	v.require("state.column", s.Column)
 	if len(s.Values) == 0 {
 		v.fail("state.values", "maps no value")
@@ -148,10 +148,10 @@ func (v *validator) states(s *States, fields map[string]bool) {
 		}
 		v.name(fmt.Sprintf("state.values[%q]", truncate(raw)), s.Values[raw])
 	}
-	v.sets("state.set", s.Set, s.Values, fields)
+	v.sets("state.set", s.Set, s.Values, filled)
 }
 
-func (v *validator) activities(a *Activities, fields map[string]bool) {
+func (v *validator) activities(a *Activities, filled map[string]string) {
 	v.require("activity.column", a.Column)
 	v.name("activity.initial", a.Initial)
 	listed := map[string]string{}
@@ -176,25 +176,39 @@ func (v *validator) activities(a *Activities, fields map[string]bool) {
 	if len(listed) == 0 {
 		v.fail("activity", "lists no activity")
 	}
-	counted := map[string]bool{}
-	for _, act := range slices.Sorted(maps.Keys(a.Counts)) {
-		field := fmt.Sprintf("activity.counts[%q]", truncate(act))
+	v.activityFields("activity.counts", "counts", a.Counts, listed, filled, "a count")
+	v.activityFields("activity.stamps", "stamps", a.Stamps, listed, filled, "a stamp")
+	v.sets("activity.set", a.Set, a.States, filled)
+}
+
+// activityFields checks activity.counts or activity.stamps, which map activities to
+// the fields they write: each activity must be listed in states or updates (an
+// ignored one makes no event to write in) and each field must be a name no other
+// source fills. It then records the fields in filled as coming from source.
+func (v *validator) activityFields(field, verb string, fields, listed, filled map[string]string, source string) {
+	var mine []string
+	for _, act := range slices.Sorted(maps.Keys(fields)) {
+		f := fmt.Sprintf("%s[%q]", field, truncate(act))
 		if where := listed[act]; where != "activity.states" && where != "activity.updates" {
-			v.fail(field, "counts an activity that is not listed in states or updates")
+			v.fail(f, verb+" an activity that is not listed in states or updates")
 		}
-		name := a.Counts[act]
-		v.name(field, name)
-		if fields[name] {
-			v.fail(field, fmt.Sprintf("field %q is also mapped from a column", name))
+		name := fields[act]
+		v.name(f, name)
+		if by, ok := filled[name]; ok {
+			v.fail(f, fmt.Sprintf("field %q is already filled from %s", name, by))
 		}
-		counted[name] = true
+		mine = append(mine, name)
 	}
-	v.sets("activity.set", a.Set, a.States, mergeSets(fields, counted))
+	for _, name := range mine {
+		if _, ok := filled[name]; !ok {
+			filled[name] = source
+		}
+	}
 }
 
 // sets checks the implied fields of states.set or activity.set: each key must be a
-// mapped value and each field a name that no column and no count already fills.
-func (v *validator) sets(field string, sets map[string]map[string]string, mapped map[string]string, taken map[string]bool) {
+// mapped value and each field a name that no column, count or stamp already fills.
+func (v *validator) sets(field string, sets map[string]map[string]string, mapped map[string]string, filled map[string]string) {
 	for _, raw := range slices.Sorted(maps.Keys(sets)) {
 		f := fmt.Sprintf("%s[%q]", field, truncate(raw))
 		if _, ok := mapped[raw]; !ok {
@@ -202,21 +216,14 @@ func (v *validator) sets(field string, sets map[string]map[string]string, mapped
 		}
 		for _, name := range slices.Sorted(maps.Keys(sets[raw])) {
 			v.name(f, name)
-			if taken[name] {
-				v.fail(f, fmt.Sprintf("field %q is already filled from a column or a count", name))
+			if by, ok := filled[name]; ok {
+				v.fail(f, fmt.Sprintf("field %q is already filled from %s", name, by))
 			}
 			if sets[raw][name] == "" {
 				v.fail(f+"."+name, "is empty")
 			}
 		}
 	}
-}
-
-func mergeSets(a, b map[string]bool) map[string]bool {
-	m := make(map[string]bool, len(a)+len(b))
-	maps.Copy(m, a)
-	maps.Copy(m, b)
-	return m
 }
 
 // loadZone returns the location named zone; empty means UTC.
