@@ -299,3 +299,57 @@ func ExampleService_OverridePriority() {
 	// P2 High "VIP" <nil>
 	// P3 Moderate ""
 }
+
+func ExampleService_Update() {
+	ctx, svc := context.Background(), exampleService()
+	inc, _ := svc.Open(ctx, agent, incident.OpenInput{Title: "Outlook crashes", Category: "software"})
+
+	// Triage finds the real fault: the record is corrected, and the journal says how.
+	title, service := "Mail server rejects logins after the certificate renewal", "email"
+	inc, err := svc.Update(ctx, agent, inc.Ref(), incident.UpdateInput{Title: &title, Service: &service})
+	fmt.Println(inc.Version, inc.Title, inc.Category, inc.Service, err)
+	journal, _ := svc.History(ctx, agent, inc.ID)
+	last := journal[len(journal)-1]
+	fmt.Println(last.Type, string(last.Data))
+
+	// The same values again change nothing and store nothing.
+	inc, _ = svc.Update(ctx, agent, inc.Ref(), incident.UpdateInput{Title: &title})
+	fmt.Println(inc.Version)
+
+	// Each field follows the rule Open applies to it.
+	empty := ""
+	_, err = svc.Update(ctx, agent, inc.Ref(), incident.UpdateInput{Title: &empty})
+	fmt.Println(err)
+	// Output:
+	// 2 Mail server rejects logins after the certificate renewal software email <nil>
+	// updated {"title":"Mail server rejects logins after the certificate renewal","service":"email"}
+	// 2
+	// invalid title: is required
+}
+
+func ExampleService_Link() {
+	ctx, svc := context.Background(), exampleService()
+	outage, _ := svc.Open(ctx, agent, incident.OpenInput{Title: "Payments API down"})
+	report, _ := svc.Open(ctx, agent, incident.OpenInput{Title: "Checkout fails for a customer"})
+
+	// The outage becomes a major incident, and the customer's report one of its
+	// children.
+	major := true
+	outage, _ = svc.Link(ctx, agent, outage.Ref(), incident.LinkInput{Major: &major})
+	report, err := svc.Link(ctx, agent, report.Ref(), incident.LinkInput{Parent: &outage.ID})
+	fmt.Println(outage.Major, report.Parent == outage.ID, err)
+
+	// The emergency change that fixed it, then the problem opened to find the cause.
+	change, problem := itsm.NewID(), itsm.NewID()
+	outage, _ = svc.Link(ctx, agent, outage.Ref(), incident.LinkInput{AddChanges: []itsm.ID{change}})
+	outage, _ = svc.Link(ctx, agent, outage.Ref(), incident.LinkInput{Problem: &problem})
+	fmt.Println(outage.Version, len(outage.Changes), outage.Problem == problem)
+
+	// The outage cannot become a child of its own child.
+	_, err = svc.Link(ctx, agent, outage.Ref(), incident.LinkInput{Parent: &report.ID})
+	fmt.Println(err)
+	// Output:
+	// true true <nil>
+	// 4 1 true
+	// invalid parent: INC0000002 descends from INC0000001: the link would make a cycle
+}

@@ -59,6 +59,72 @@ func FuzzOpen(f *testing.F) {
 	})
 }
 
+// FuzzUpdate feeds arbitrary descriptive fields to Update: it either refuses with
+// ErrInvalid and changes nothing, or stores exactly what it was given, journaled so
+// that folding the journal rebuilds the record. An empty string leaves its field
+// out of the update, so that both set and kept fields are tried.
+func FuzzUpdate(f *testing.F) {
+	f.Add("Printer on fire, floor 3", "smoke\nflames", "printing", "prn-3f-01", "hardware", "printer", "email")
+	f.Add("", "", "", "", "", "", "")
+	f.Add(" ", "nul\x00", "two\nlines", "\xff", "bell\a", "ok", "pigeon")
+	f.Add("Printer on fire", "", "", "", "", "", "phone")
+	f.Fuzz(func(t *testing.T, title, description, service, ci, category, subcategory, channel string) {
+		store := memory.New()
+		svc, err := incident.NewService(store, incident.Options{Clock: itsmtest.NewClock(time.Unix(0, 0))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc := itsmtest.OpenIncident(t, svc, nil)
+		opt := func(s string) *string {
+			if s == "" {
+				return nil
+			}
+			return &s
+		}
+		in := incident.UpdateInput{
+			Title: opt(title), Description: opt(description), Service: opt(service),
+			ConfigurationItem: opt(ci), Category: opt(category), Subcategory: opt(subcategory),
+		}
+		if channel != "" {
+			in.Channel = (*incident.Channel)(opt(channel))
+		}
+		got, err := svc.Update(t.Context(), itsmtest.Agent, inc.Ref(), in)
+		stored, serr := store.Get(t.Context(), inc.Tenant, inc.ID)
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		if err != nil {
+			if !errors.Is(err, itsm.ErrInvalid) {
+				t.Fatalf("Update refused with %v, want ErrInvalid", err)
+			}
+			if stored.Version != inc.Version {
+				t.Fatalf("refused input stored version %d", stored.Version)
+			}
+			return
+		}
+		want := *inc
+		want.Title, want.Description, want.Service = cmp.Or(title, want.Title), cmp.Or(description, want.Description), cmp.Or(service, want.Service)
+		want.ConfigurationItem, want.Category, want.Subcategory = cmp.Or(ci, want.ConfigurationItem), cmp.Or(category, want.Category), cmp.Or(subcategory, want.Subcategory)
+		want.Channel = cmp.Or(incident.Channel(channel), want.Channel)
+		if got.Title != want.Title || got.Description != want.Description || got.Service != want.Service ||
+			got.ConfigurationItem != want.ConfigurationItem || got.Category != want.Category ||
+			got.Subcategory != want.Subcategory || got.Channel != want.Channel {
+			t.Fatalf("Update stored %+v, want the input over %+v", got, inc)
+		}
+		journal, err := store.Events(t.Context(), inc.Tenant, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		folded, err := incident.Fold(journal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mustJSON(t, folded) != mustJSON(t, stored) {
+			t.Fatalf("folding the journal does not rebuild the record:\nstored %s\nfolded %s", mustJSON(t, stored), mustJSON(t, folded))
+		}
+	})
+}
+
 // FuzzListFilter checks that List, for any filter and page, refuses exactly the
 // malformed ones with ErrInvalid and otherwise, followed page by page to the end,
 // returns exactly the matching incidents of the actor's tenant, in order, each once.

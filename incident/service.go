@@ -74,10 +74,10 @@ func (i *Incident) Ref() Ref { return Ref{ID: i.ID, Version: i.Version} }
 //
 // A field update that changes no field (Assign of the current group and assignee to
 // an incident in progress or on hold, SetImpactUrgency with the current assessment,
-// OverridePriority with the current priority and reason) is still validated,
-// authorized and checked against Ref.Version, but stores nothing, journals nothing
-// and runs no hooks: it returns the incident as stored, at the same version.
-// Transitions and comments always write.
+// OverridePriority with the current priority and reason, Update and Link with the
+// current values or none) is still validated, authorized and checked against
+// Ref.Version, but stores nothing, journals nothing and runs no hooks: it returns the
+// incident as stored, at the same version. Transitions and comments always write.
 type Service struct {
 	repo      Repository
 	clock     itsm.Clock
@@ -213,11 +213,11 @@ type OpenInput struct {
 //
 // It returns [itsm.ErrInvalid] (a *itsm.ValidationError naming the field) for bad
 // input, [itsm.ErrNotFound] when Parent is not an incident of the tenant, and
-// [itsm.ErrForbidden] when the authorizer refuses. With an IdempotencyKey already used
-// in the tenant it stores nothing: it returns the incident first opened with the key
-// when the authorizer lets actor read it (OpRead, as Get asks), and the refusal,
-// matching [itsm.ErrForbidden], when not. A key is no capability: reusing another
-// caller's key never discloses their incident.
+// [itsm.ErrForbidden] when the authorizer refuses (to open it, or to read Parent).
+// With an IdempotencyKey already used in the tenant it stores nothing: it returns the
+// incident first opened with the key when the authorizer lets actor read it (OpRead,
+// as Get asks), and the refusal, matching [itsm.ErrForbidden], when not. A key is no
+// capability: reusing another caller's key never discloses their incident.
 func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*Incident, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -239,8 +239,12 @@ func (s *Service) Open(ctx context.Context, actor itsm.Actor, in OpenInput) (*In
 		}
 	}
 	if !in.Parent.IsZero() {
-		if _, err := s.repo.Get(ctx, actor.Tenant, in.Parent); err != nil {
+		parent, err := s.repo.Get(ctx, actor.Tenant, in.Parent)
+		if err != nil {
 			return nil, storeError("open: parent", in.Parent, "", err)
+		}
+		if err := s.authorize(ctx, actor, OpRead, parent); err != nil {
+			return nil, err // a parent is named by someone who may read it, as Link asks
 		}
 	}
 	seq, err := s.repo.NextNumber(ctx, actor.Tenant, itsm.KindIncident)
@@ -286,22 +290,18 @@ func (s *Service) newIncident(actor itsm.Actor, in OpenInput) (*Incident, error)
 	if in.Urgency == 0 {
 		in.Urgency = itsm.UrgencyLow
 	}
-	checks := []error{
-		textcheck.RequiredLine("title", in.Title, MaxTitleLength),
-		textcheck.Text("description", in.Description, MaxTextLength),
+	// The descriptive fields follow the rules Update applies when it changes them.
+	details := UpdateInput{
+		Title: &in.Title, Description: &in.Description, Service: &in.Service, ConfigurationItem: &in.ConfigurationItem,
+		Category: &in.Category, Subcategory: &in.Subcategory, Channel: &in.Channel,
+	}
+	if err := textcheck.First(
+		details.check(),
 		textcheck.RequiredLine("caller", in.Caller, MaxReferenceLength),
-		textcheck.Line("service", in.Service, MaxReferenceLength),
-		textcheck.Line("configuration_item", in.ConfigurationItem, MaxReferenceLength),
-		textcheck.Line("category", in.Category, MaxReferenceLength),
-		textcheck.Line("subcategory", in.Subcategory, MaxReferenceLength),
 		textcheck.Line("assignment_group", in.AssignmentGroup, MaxReferenceLength),
 		textcheck.Line("assigned_to", in.AssignedTo, MaxReferenceLength),
 		textcheck.Line("idempotency_key", in.IdempotencyKey, MaxReferenceLength),
-	}
-	if !in.Channel.Valid() {
-		checks = append(checks, &itsm.ValidationError{Field: "channel", Problem: textcheck.Unknown(in.Channel)})
-	}
-	if err := textcheck.First(checks...); err != nil {
+	); err != nil {
 		return nil, err
 	}
 	priority, err := s.matrix.Priority(in.Impact, in.Urgency)
@@ -363,6 +363,16 @@ func (s *Service) Get(ctx context.Context, actor itsm.Actor, id itsm.ID) (*Incid
 // a host's own states included. Callers who may read only their own incidents must
 // filter by their own Caller.
 //
+// The authorizer decides twice. First it allows or refuses the whole listing: List
+// asks OpRead on a probe incident holding only the tenant and filter.Caller (its ID
+// is zero), and returns that refusal, matching [itsm.ErrForbidden]. Then List drops
+// each incident of the page that the authorizer does not let actor read (OpRead, as
+// Get asks), so that an authorizer limiting reads (say, to the actor's assignment
+// groups) limits listings too. A page may then hold fewer incidents than the limit,
+// none even, with a cursor to the next: the cursor continues after the last incident
+// the page read, kept or dropped, so following the cursors to the end returns every
+// matching incident the actor may read exactly once, and none it may not.
+//
 // The repository filters by the states of the default lifecycle. A filter naming a
 // state the host added is applied by the service instead: it reads the incidents
 // that match the rest of the filter, page by page, until it has a page of those in
@@ -386,14 +396,36 @@ func (s *Service) List(ctx context.Context, actor itsm.Actor, filter Filter, pag
 	if err := s.authorize(ctx, actor, OpRead, probe); err != nil {
 		return nil, "", err
 	}
+	list := s.repo.List
 	if slices.IndexFunc(filter.States, func(st State) bool { return !st.Valid() }) >= 0 {
-		return s.listOwnStates(ctx, actor.Tenant, filter, page)
+		list = s.listOwnStates
 	}
-	items, next, err := s.repo.List(ctx, actor.Tenant, filter, page)
+	items, next, err := list(ctx, actor.Tenant, filter, page)
 	if err != nil {
 		return nil, "", fmt.Errorf("incident: list: %w", err)
 	}
+	if items, err = s.readable(ctx, actor, items); err != nil {
+		return nil, "", err
+	}
 	return items, next, nil
+}
+
+// readable keeps the incidents of items that the authorizer lets actor read, in
+// order, reusing items' array. A refusal drops the incident; any other error from the
+// authorizer ends the listing with that error.
+func (s *Service) readable(ctx context.Context, actor itsm.Actor, items []*Incident) ([]*Incident, error) {
+	kept := items[:0]
+	for _, inc := range items {
+		err := s.authorize(ctx, actor, OpRead, inc)
+		if err != nil && !errors.Is(err, itsm.ErrForbidden) {
+			return nil, err
+		}
+		if err == nil {
+			kept = append(kept, inc)
+		}
+	}
+	clear(items[len(kept):]) // nothing past the page keeps a dropped incident reachable
+	return kept, nil
 }
 
 // listOwnStates is List for a filter naming states outside the default lifecycle,
@@ -410,7 +442,7 @@ func (s *Service) listOwnStates(ctx context.Context, tenant itsm.Tenant, filter 
 	for {
 		batch, next, err := s.repo.List(ctx, tenant, filter, scan)
 		if err != nil {
-			return nil, "", fmt.Errorf("incident: list: %w", err)
+			return nil, "", err
 		}
 		for _, inc := range batch {
 			if !slices.Contains(states, inc.State) {

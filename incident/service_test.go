@@ -136,6 +136,22 @@ func TestRefusals(t *testing.T) {
 			_, err := h.svc.SetImpactUrgency(ctx, itsmtest.Agent, inc.Ref(), itsm.ImpactHigh, itsm.UrgencyHigh)
 			return err
 		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"edit a closed incident", incident.Closed, func(inc *incident.Incident) error {
+			_, err := h.svc.Update(ctx, itsmtest.Agent, inc.Ref(), incident.UpdateInput{Title: new("too late")})
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"link a canceled incident", incident.Canceled, func(inc *incident.Incident) error {
+			_, err := h.svc.Link(ctx, itsmtest.Agent, inc.Ref(), incident.LinkInput{Problem: new(itsm.NewID())})
+			return err
+		}, itsm.ErrTransitionNotAllowed, nil, ""},
+		{"a caller edits their own incident", incident.New, func(inc *incident.Incident) error {
+			_, err := h.svc.Update(ctx, itsmtest.Caller, inc.Ref(), incident.UpdateInput{Title: new("mine")})
+			return err
+		}, itsm.ErrForbidden, []string{"forbidden"}, ""},
+		{"a caller links their own incident", incident.New, func(inc *incident.Incident) error {
+			_, err := h.svc.Link(ctx, itsmtest.Caller, inc.Ref(), incident.LinkInput{Major: new(true)})
+			return err
+		}, itsm.ErrForbidden, []string{"forbidden"}, ""},
 		{"assign a resolved incident", incident.Resolved, func(inc *incident.Incident) error {
 			_, err := h.svc.Assign(ctx, itsmtest.Agent, inc.Ref(), "Network", "")
 			return err
@@ -685,6 +701,27 @@ func TestUpdatesThatChangeNothingStoreNothing(t *testing.T) {
 		{"same values by an actor who may not update", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
 			return svc.SetImpactUrgency(ctx, itsmtest.Caller, ref, itsm.ImpactLow, itsm.UrgencyLow)
 		}, false, itsm.ErrForbidden},
+		{"same title and channel", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Update(ctx, itsmtest.Agent, ref, incident.UpdateInput{Title: new("Printer on fire"), Channel: new(incident.ChannelPhone)})
+		}, false, nil},
+		{"an empty update", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Update(ctx, itsmtest.Agent, ref, incident.UpdateInput{})
+		}, false, nil},
+		{"same links", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Link(ctx, itsmtest.Agent, ref, incident.LinkInput{Problem: new(itsm.ID{}), Parent: new(itsm.ID{}), Major: new(false)})
+		}, false, nil},
+		{"removing a change not linked", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Link(ctx, itsmtest.Agent, ref, incident.LinkInput{RemoveChanges: []itsm.ID{itsm.NewID()}})
+		}, false, nil},
+		{"same title by an actor who may not update", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Update(ctx, itsmtest.Caller, ref, incident.UpdateInput{Title: new("Printer on fire")})
+		}, false, itsm.ErrForbidden},
+		{"new title", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Update(ctx, itsmtest.Agent, ref, incident.UpdateInput{Title: new("Printer on fire, floor 3")})
+		}, true, nil},
+		{"new change", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
+			return svc.Link(ctx, itsmtest.Agent, ref, incident.LinkInput{AddChanges: []itsm.ID{itsm.NewID()}})
+		}, true, nil},
 		{"new impact", func(ctx context.Context, svc *incident.Service, ref incident.Ref) (*incident.Incident, error) {
 			return svc.SetImpactUrgency(ctx, itsmtest.Agent, ref, itsm.ImpactHigh, itsm.UrgencyLow)
 		}, true, nil},
@@ -758,6 +795,14 @@ func TestWritesRefuseWhoMayNotRead(t *testing.T) {
 		},
 		"set impact and urgency": func(ref incident.Ref) error {
 			_, err := h.svc.SetImpactUrgency(ctx, eve, ref, itsm.ImpactHigh, itsm.UrgencyHigh)
+			return err
+		},
+		"update": func(ref incident.Ref) error {
+			_, err := h.svc.Update(ctx, eve, ref, incident.UpdateInput{Title: new("mine now")})
+			return err
+		},
+		"link": func(ref incident.Ref) error {
+			_, err := h.svc.Link(ctx, eve, ref, incident.LinkInput{Parent: new(itsm.NewID())})
 			return err
 		},
 	}
@@ -947,4 +992,144 @@ func TestListStatesOfAnExtendedLifecycle(t *testing.T) {
 	itsmtest.RequireInvalidField(t, err, "filter.states")
 	assert.ErrorIs(t, incident.Filter{States: []incident.State{triage}}.Validate(), itsm.ErrInvalid,
 		"adapters validate against the default lifecycle")
+}
+
+func TestCallersOpenWithoutDeciding(t *testing.T) {
+	t.Parallel()
+	parent := itsm.NewID() // never looked up: the refusal comes first
+	tests := []struct {
+		name   string
+		actor  itsm.Actor
+		in     incident.OpenInput
+		fields []string // each named by one refusal reason; none when Open must succeed
+	}{
+		{"a caller marks it major", itsmtest.Caller, incident.OpenInput{Major: true}, []string{"major"}},
+		{"a caller picks a group", itsmtest.Caller, incident.OpenInput{AssignmentGroup: "Network"}, []string{"assignment_group"}},
+		{"a caller picks an assignee", itsmtest.Caller, incident.OpenInput{AssignedTo: "ana"}, []string{"assigned_to"}},
+		{"a caller names a parent", itsmtest.Caller, incident.OpenInput{Parent: parent}, []string{"parent"}},
+		{"a caller sets them all", itsmtest.Caller, incident.OpenInput{Major: true, AssignmentGroup: "Network", AssignedTo: "ana", Parent: parent},
+			[]string{"major", "assignment_group", "assigned_to", "parent"}},
+		{"a caller describes and assesses", itsmtest.Caller, incident.OpenInput{
+			Description: "since 9", Category: "network", Subcategory: "vpn", Service: "vpn", ConfigurationItem: "gw-1",
+			Channel: incident.ChannelSelfService, Impact: itsm.ImpactHigh, Urgency: itsm.UrgencyHigh,
+		}, nil},
+		{"an agent sets them all", itsmtest.Agent, incident.OpenInput{Major: true, AssignmentGroup: "Network", AssignedTo: "ana"}, nil},
+		{"a manager sets them all", itsmtest.Manager, incident.OpenInput{Major: true, AssignmentGroup: "Network", AssignedTo: "ana"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, incident.Options{})
+			tt.in.Title = "VPN down"
+			inc, err := h.svc.Open(t.Context(), tt.actor, tt.in)
+			all, _, lerr := h.store.List(t.Context(), itsmtest.Tenant, incident.Filter{}, incident.Page{})
+			require.NoError(t, lerr)
+			if len(tt.fields) == 0 {
+				require.NoError(t, err)
+				assert.Equal(t, tt.in.Major, inc.Major)
+				assert.Len(t, all, 1)
+				return
+			}
+			itsmtest.RequireRefused(t, err, itsm.ErrForbidden, "forbidden")
+			var pe *itsm.PolicyError
+			require.ErrorAs(t, err, &pe)
+			require.Len(t, pe.Reasons, len(tt.fields), "one reason per field: %v", err)
+			for i, field := range tt.fields {
+				assert.Contains(t, pe.Reasons[i].Message, " "+field+" ", "reason %d", i)
+				assert.ErrorIs(t, pe.Reasons[i].Err, itsm.ErrForbidden)
+			}
+			assert.Empty(t, all, "a refused open stores nothing")
+		})
+	}
+}
+
+func TestListShowsOnlyWhatTheActorMayRead(t *testing.T) {
+	t.Parallel()
+	// A host where agents read only their group's incidents. The probe of a whole
+	// listing (zero ID) passes; each incident listed is asked about on its own.
+	networkOnly := func(ctx context.Context, actor itsm.Actor, op incident.Operation, inc *incident.Incident) error {
+		if op == incident.OpRead && !inc.ID.IsZero() && inc.AssignmentGroup != "Network" {
+			return incident.Forbidden(actor, op)
+		}
+		return incident.DefaultAuthorizer(ctx, actor, op, inc)
+	}
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	impacts := []itsm.Impact{itsm.ImpactHigh, itsm.ImpactMedium, itsm.ImpactLow}
+	groups := []string{"Network", "Service Desk", "Database", "", "Network", "Database", "Service Desk"}
+	var network []itsm.ID
+	for i := range 21 {
+		inc := itsmtest.OpenIncident(t, h.svc, func(in *incident.OpenInput) { in.Impact = impacts[i%len(impacts)] })
+		if g := groups[i%len(groups)]; g != "" {
+			var err error
+			inc, err = h.svc.Assign(ctx, itsmtest.Agent, inc.Ref(), g, "")
+			require.NoError(t, err)
+			if g == "Network" {
+				network = append(network, inc.ID)
+			}
+		}
+		h.clock.Advance(time.Minute)
+	}
+	require.Len(t, network, 6)
+	svc, err := incident.NewService(h.store, incident.Options{Clock: h.clock, Authorize: networkOnly})
+	require.NoError(t, err)
+
+	tests := []struct {
+		name   string
+		filter incident.Filter
+		want   int
+	}{
+		{"every incident", incident.Filter{}, 6},
+		{"open ones", incident.Filter{States: []incident.State{incident.New, incident.InProgress}}, 6},
+		{"another group's", incident.Filter{AssignmentGroup: "Database"}, 0},
+	}
+	for _, tt := range tests {
+		for _, order := range []incident.Order{incident.ByPriority, incident.ByUpdated} {
+			t.Run(fmt.Sprintf("%s, order %d", tt.name, order), func(t *testing.T) {
+				var got []*incident.Incident
+				short := false
+				page := incident.Page{Limit: 3, Order: order}
+				for pages := 0; ; pages++ {
+					require.Less(t, pages, 20, "the listing does not end")
+					items, next, err := svc.List(ctx, itsmtest.Agent, tt.filter, page)
+					require.NoError(t, err)
+					assert.LessOrEqual(t, len(items), 3)
+					got = append(got, items...)
+					if next == "" {
+						break
+					}
+					short = short || len(items) < 3
+					page.Cursor = next
+				}
+				assert.True(t, short, "some page lost rows to the authorizer")
+				require.Len(t, got, tt.want)
+				seen := map[itsm.ID]bool{}
+				for i, inc := range got {
+					assert.Equal(t, "Network", inc.AssignmentGroup, inc.Number)
+					assert.False(t, seen[inc.ID], "%s listed twice", inc.Number)
+					seen[inc.ID] = true
+					if i > 0 {
+						assert.True(t, incident.Less(order, incident.KeyOf(got[i-1], order), incident.KeyOf(inc, order)), "out of order at %d", i)
+					}
+				}
+				if tt.want > 0 {
+					assert.ElementsMatch(t, network, ids(got))
+				}
+			})
+		}
+	}
+
+	t.Run("an authorizer that fails", func(t *testing.T) {
+		down := errors.New("directory down")
+		failing, err := incident.NewService(h.store, incident.Options{Authorize: func(_ context.Context, _ itsm.Actor, _ incident.Operation, inc *incident.Incident) error {
+			if !inc.ID.IsZero() {
+				return down
+			}
+			return nil
+		}})
+		require.NoError(t, err)
+		items, _, err := failing.List(ctx, itsmtest.Agent, incident.Filter{}, incident.Page{})
+		require.ErrorIs(t, err, down, "a failure is not a refusal")
+		assert.Nil(t, items)
+	})
 }

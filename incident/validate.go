@@ -21,6 +21,7 @@ const (
 	MaxTextLength        = 64 << 10 // description, notes, comments, reasons: bytes
 	MaxReferenceLength   = 128      // caller, group, assignee, service, CI, category: bytes
 	MaxCustomFieldsBytes = 64 << 10 // the JSON encoding of Custom
+	MaxChanges           = 256      // changes one incident links (see Service.Link)
 	maxCustomKeyLength   = 64
 	// maxCustomDepth is encoding/json's own decoding limit: deeper custom fields could
 	// not be read back, and a cyclic value would never end.
