@@ -29,6 +29,10 @@ func NewID() ID {
 // NewIDAt returns a new ID whose timestamp is t, for records and events stamped with
 // a time of their own (a service's clock, an imported log). IDs at later times sort
 // later; two made within the same 1/4096 millisecond sort in no particular order.
+// The timestamp field spans 1970 to the year 10889: times before 1970 stamp as its
+// first instant, and times past its last millisecond (10889-08-02 05:31:50.655 UTC)
+// as the end of that millisecond, so an ID at a later time never sorts earlier,
+// though two outside the span sort in no particular order.
 func NewIDAt(t time.Time) ID { return newV7(v7Stamp(t)) }
 
 // ids keeps the last timestamp NewID used. The counter is process-wide because the
@@ -40,15 +44,21 @@ var ids struct {
 
 // v7Stamp packs t as UUIDv7's 60 timestamp bits (RFC 9562 §6.2, method 3): Unix
 // milliseconds, then the fraction of the millisecond in 12 bits. Times before 1970,
-// the zero time included, stamp as 1970.
+// the zero time included, stamp as 1970; times past the 48 bits of milliseconds
+// stamp as the last fraction of the last millisecond, rather than wrap around.
 func v7Stamp(t time.Time) int64 {
-	ms := t.UnixMilli()
-	if ms < 0 {
+	if t.Before(time.Unix(0, 0)) {
 		return 0
 	}
+	if !t.Before(time.UnixMilli(maxMilli + 1)) {
+		return maxMilli<<12 | 0xfff
+	}
 	frac := int64(t.Nanosecond() % 1e6)
-	return ms<<12 | frac*4096/1e6
+	return t.UnixMilli()<<12 | frac*4096/1e6
 }
+
+// maxMilli is the last Unix millisecond a UUIDv7 holds, in the year 10889.
+const maxMilli = 1<<48 - 1
 
 // newV7 lays out a UUIDv7 with the given timestamp bits and 62 random bits.
 func newV7(stamp int64) ID {
@@ -61,12 +71,24 @@ func newV7(stamp int64) ID {
 	return id
 }
 
-// ParseID parses the canonical 36-character form (and the other forms uuid.Parse
-// accepts). An empty or malformed string, or the zero UUID, returns a
-// [*ValidationError] that matches [ErrInvalid].
+// ParseID parses an ID written in one of the spellings RFC 9562 and common systems
+// use, with hexadecimal digits in either case:
+//
+//   - the canonical 36-character form, xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, which
+//     [ID.String] returns;
+//   - the URN, urn:uuid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx;
+//   - the canonical form in braces, {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx};
+//   - the 32 hexadecimal digits without hyphens.
+//
+// Any UUID version is accepted, so that IDs from other systems (often version 4)
+// can be imported; only IDs from [NewID] and [NewIDAt] sort by time. Anything else,
+// the empty string and the zero UUID included, returns a [*ValidationError] that
+// matches [ErrInvalid].
 func ParseID(s string) (ID, error) {
 	u, err := uuid.Parse(s)
-	if err != nil {
+	// uuid.Parse takes any first and last character of a 38-character string for
+	// braces; only braces are a spelling.
+	if err != nil || len(s) == 38 && (s[0] != '{' || s[37] != '}') {
 		return ID{}, &ValidationError{Field: "id", Problem: fmt.Sprintf("%q is not a UUID", truncate(s, 64))}
 	}
 	if u == uuid.Nil {

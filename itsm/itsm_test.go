@@ -1,9 +1,12 @@
 package itsm_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +49,82 @@ func TestNewIDAtCarriesItsTime(t *testing.T) {
 		sec, nsec := u.Time().UnixTime()
 		assert.Equal(t, time.Unix(0, 0), time.Unix(sec, nsec), "%v stamps as 1970", early)
 		assert.Equal(t, uuid.Version(7), u.Version())
+	}
+}
+
+func TestNewIDAtClampsToTheTimestampsSpan(t *testing.T) {
+	t.Parallel()
+	last := time.UnixMilli(1<<48 - 1)
+	tests := []struct {
+		name          string
+		earlier, at   time.Time
+		wantMilli     int64
+		sortsAfterAll bool
+	}{
+		{"the last millisecond", last.Add(-time.Millisecond), last, 1<<48 - 1, false},
+		{"the millisecond after", last, last.Add(time.Millisecond), 1<<48 - 1, true},
+		{"the year 20000", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC), 1<<48 - 1, true},
+		{"the largest time", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Unix(1<<63-1-62135596800, 999999999), 1<<48 - 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := itsm.NewIDAt(tt.at)
+			u := uuid.UUID(id)
+			assert.Equal(t, uuid.Version(7), u.Version())
+			sec, nsec := u.Time().UnixTime()
+			assert.Equal(t, tt.wantMilli, time.Unix(sec, nsec).UnixMilli())
+			assert.Negative(t, itsm.NewIDAt(tt.earlier).Compare(id), "a later time never sorts earlier")
+			if tt.sortsAfterAll {
+				assert.Equal(t, uint64(0xfff), binary.BigEndian.Uint64(id[:8])&0xfff, "the last fraction of the last millisecond")
+			}
+		})
+	}
+}
+
+func TestParseIDSpellings(t *testing.T) {
+	t.Parallel()
+	const canonical = "01890a5d-ac96-774b-bcce-b302099a8057"
+	want := itsm.MustParseID(canonical)
+	tests := []struct {
+		name string
+		in   string
+		want itsm.ID // zero: refused with ErrInvalid
+	}{
+		{"canonical", canonical, want},
+		{"upper case", strings.ToUpper(canonical), want},
+		{"URN", "urn:uuid:" + canonical, want},
+		{"URN in upper case", "URN:UUID:" + strings.ToUpper(canonical), want},
+		{"braces", "{" + canonical + "}", want},
+		{"hex without hyphens", strings.ReplaceAll(canonical, "-", ""), want},
+		{"version 4", "f47ac10b-58cc-4372-a567-0e02b2c3d479", itsm.ID(uuid.MustParse("f47ac10b-58cc-4372-a567-0e02b2c3d479"))},
+		{"any other characters around", "x" + canonical + "y", itsm.ID{}},
+		{"parentheses", "(" + canonical + ")", itsm.ID{}},
+		{"one brace", "{" + canonical + ")", itsm.ID{}},
+		{"brackets", "[" + canonical + "]", itsm.ID{}},
+		{"quotes", `"` + canonical + `"`, itsm.ID{}},
+		{"spaces", " " + canonical + " ", itsm.ID{}},
+		{"a space at one end", canonical + " ", itsm.ID{}},
+		{"another URN", "urn:oid:" + canonical, itsm.ID{}},
+		{"hyphens misplaced", "01890a5da-c96-774b-bcce-b302099a8057", itsm.ID{}},
+		{"not hexadecimal", "01890a5g-ac96-774b-bcce-b302099a8057", itsm.ID{}},
+		{"the zero UUID in braces", "{00000000-0000-0000-0000-000000000000}", itsm.ID{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := itsm.ParseID(tt.in)
+			if tt.want.IsZero() {
+				assert.ErrorIs(t, err, itsm.ErrInvalid, "ParseID(%q) = %v", tt.in, got)
+				assert.True(t, got.IsZero())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			var back itsm.ID
+			require.NoError(t, back.UnmarshalText([]byte(tt.in)), "UnmarshalText takes what ParseID takes")
+			assert.Equal(t, tt.want, back)
+		})
 	}
 }
 
@@ -212,9 +291,28 @@ func TestLevelsText(t *testing.T) {
 
 func TestFormatNumber(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "INC0000042", itsm.FormatNumber("INC", 42))
-	assert.Equal(t, "PRB0000001", itsm.FormatNumber("PRB", 1))
-	assert.Equal(t, "INC12345678", itsm.FormatNumber("INC", 12345678))
+	tests := []struct {
+		name   string
+		prefix string
+		seq    int64
+		want   string
+	}{
+		{"padded to seven digits", "INC", 42, "INC0000042"},
+		{"the first", "PRB", 1, "PRB0000001"},
+		{"widens past seven digits", "INC", 12345678, "INC12345678"},
+		{"zero", "INC", 0, "INC0000000"},
+		{"the largest", "INC", math.MaxInt64, "INC9223372036854775807"},
+		{"no prefix", "", 7, "0000007"},
+		{"negative keeps its sign", "INC", -1, "INC-0000001"},
+		{"negative and wide", "CSI", -12345678, "CSI-12345678"},
+		{"the smallest", "INC", math.MinInt64, "INC-9223372036854775808"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, itsm.FormatNumber(tt.prefix, tt.seq))
+		})
+	}
 }
 
 func TestErrorsMatchTheirSentinels(t *testing.T) {
@@ -259,6 +357,10 @@ func FuzzParseID(f *testing.F) {
 	f.Add(itsm.NewID().String())
 	f.Add("")
 	f.Add("urn:uuid:01890a5d-ac96-774b-bcce-b302099a8057")
+	f.Add("{01890a5d-ac96-774b-bcce-b302099a8057}")
+	f.Add("x01890a5d-ac96-774b-bcce-b302099a8057y")
+	f.Add("(01890A5D-AC96-774B-BCCE-B302099A8057)")
+	f.Add("01890a5dac96774bbcceb302099a8057")
 	f.Fuzz(func(t *testing.T, s string) {
 		id, err := itsm.ParseID(s)
 		if err != nil {
@@ -270,6 +372,12 @@ func FuzzParseID(f *testing.F) {
 		again, err := itsm.ParseID(id.String())
 		if err != nil || again != id || id.IsZero() {
 			t.Fatalf("ParseID(%q) = %v does not round-trip: %v", s, id, err)
+		}
+		// Every accepted string is one of the documented spellings of id.
+		c := id.String()
+		spellings := []string{c, "urn:uuid:" + c, "{" + c + "}", strings.ReplaceAll(c, "-", "")}
+		if !slices.ContainsFunc(spellings, func(sp string) bool { return strings.EqualFold(s, sp) }) {
+			t.Fatalf("ParseID(%q) = %v, but %q spells no ID", s, id, s)
 		}
 	})
 }

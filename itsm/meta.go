@@ -33,16 +33,23 @@ const (
 )
 
 // FormatNumber renders a per-tenant sequence value as a record number: a prefix and
-// seven digits, as ServiceNow does (INC0000042). Sequences past 9,999,999 widen.
+// seven digits, as ServiceNow does (INC0000042). Sequences past 9,999,999 widen. The
+// sequences repositories return start at 1; a negative one, which only a faulty
+// repository returns, keeps its sign after the prefix (INC-0000001), so that it
+// cannot pass for the number of a positive sequence.
 func FormatNumber(prefix string, seq int64) string {
-	const digits = "0123456789"
-	b := make([]byte, 0, len(prefix)+10)
+	b := make([]byte, 0, len(prefix)+20)
 	b = append(b, prefix...)
+	v := uint64(seq)
+	if seq < 0 {
+		b = append(b, '-')
+		v = -v // the magnitude, also of math.MinInt64
+	}
 	var tmp [20]byte
 	n := len(tmp)
-	for v := seq; v > 0 || n > len(tmp)-7; v /= 10 {
+	for ; v > 0 || n > len(tmp)-7; v /= 10 {
 		n--
-		tmp[n] = digits[v%10]
+		tmp[n] = '0' + byte(v%10)
 	}
 	return string(append(b, tmp[n:]...))
 }

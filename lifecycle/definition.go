@@ -41,10 +41,25 @@ type Request[S ~string, T ~string] struct {
 	Args any
 }
 
-// Policy decides whether a fire may happen. It returns nil to allow it, an error
-// matching itsm.ErrForbidden or itsm.ErrInvalid (or an *itsm.PolicyError) to refuse
-// it, or any other error to abort the fire with that error. Policies must not change
-// the subject.
+// Policy decides whether a fire may happen. It returns nil to allow it, a refusal to
+// refuse it, or any other error to abort the fire with that error. Policies must not
+// change the subject.
+//
+// A refusal is one of:
+//
+//   - an *itsm.PolicyError with at least one reason, wrapped or not: each reason
+//     becomes a reason of the fire's refusal. A reason whose Err is nil, or matches
+//     neither itsm.ErrForbidden nor itsm.ErrInvalid, counts as a permission refusal:
+//     Fire gives it an Err that matches itsm.ErrForbidden and wraps the original, so
+//     errors.As still finds it. A PolicyError without reasons is not a refusal.
+//   - an error joining several (errors.Join, or fmt.Errorf with several %w) whose
+//     parts are all refusals: each part contributes its reasons, recursively.
+//   - any other error matching itsm.ErrForbidden (one reason with code "forbidden")
+//     or itsm.ErrInvalid (code "invalid"), with the error as Reason.Err and its text
+//     as Reason.Message. A join with a part that is not a refusal counts as one
+//     error, by this rule.
+//
+// So every refusal Fire returns matches itsm.ErrForbidden, itsm.ErrInvalid or both.
 type Policy[S ~string, T ~string] func(ctx context.Context, req Request[S, T]) error
 
 // Action changes the in-memory subject after its state changed. An error undoes the

@@ -48,7 +48,9 @@
 //
 // [Definition.Fire] checks the trigger, runs every policy and collects every
 // refusal into one *itsm.PolicyError, changes the state, and runs the trigger's
-// actions; a refused or failed fire leaves the subject as it was. See Fire for
+// actions. A refused fire leaves the subject as it was; one that fails after the
+// state changed sets the state back, and the other fields only when the subject
+// implements [Snapshotter] ([Definition.FireCopy] never restores them). See Fire for
 // which error comes when. [Forbid], [Invalid], [Permissions], [RequireRole] and
 // [Require] build the refusals and policies most lifecycles need.
 //

@@ -20,18 +20,19 @@ import (
 //     not declared at all): an *itsm.TransitionError (itsm.ErrTransitionNotAllowed)
 //     listing the triggers the state does define.
 //   - policies, the definition's then the trigger's, in declaration order: every one
-//     runs, and every refusal becomes a reason of one *itsm.PolicyError, which matches
-//     itsm.ErrForbidden and/or itsm.ErrInvalid. A policy returning an *itsm.PolicyError
-//     contributes all its reasons; an error matching itsm.ErrForbidden becomes a
-//     reason with code "forbidden", one matching itsm.ErrInvalid code "invalid", with
-//     the policy's error in Reason.Err. Any other error aborts the fire at once and is
-//     returned wrapped.
+//     runs, and every reason of every refusal (see Policy for what is a refusal and
+//     which reasons it gives) becomes a reason of one *itsm.PolicyError, which
+//     matches itsm.ErrForbidden and/or itsm.ErrInvalid. Any other error aborts the
+//     fire at once and is returned wrapped.
 //   - the state changes, then the trigger's actions run in order; the first action
 //     error is returned wrapped, after the subject is restored through its
 //     Snapshotter (taken before the state changed) or, without one, after its state is
 //     set back.
 //
-// A refused or failed fire leaves the subject as it was.
+// A refused fire leaves the subject as it was (policies must not change it). A fire
+// that fails once the state changed sets the state back; only a Snapshotter brings
+// back the other fields as well: without one, they keep what the actions that ran
+// changed.
 func (d *Definition[S, T]) Fire(ctx context.Context, actor itsm.Actor, subject Subject[S], trigger T, args any) (Transition[S, T], error) {
 	return d.fire(ctx, actor, subject, trigger, args, true)
 }
@@ -39,8 +40,8 @@ func (d *Definition[S, T]) Fire(ctx context.Context, actor itsm.Actor, subject S
 // FireCopy is Fire for a subject the caller throws away when the fire fails: a
 // private copy read from storage, changed, then written back only on success. It
 // checks and returns exactly what Fire does, but takes no snapshot: after a failed
-// action the state is set back and every other field holds what the actions left. Services use it to spare
-// a deep copy of the record on every write.
+// action the state is set back and every other field holds what the actions left.
+// Services use it to spare a deep copy of the record on every write.
 func (d *Definition[S, T]) FireCopy(ctx context.Context, actor itsm.Actor, subject Subject[S], trigger T, args any) (Transition[S, T], error) {
 	return d.fire(ctx, actor, subject, trigger, args, false)
 }
@@ -121,15 +122,8 @@ func (d *Definition[S, T]) check(ctx context.Context, e *edge[S, T], req Request
 		if err == nil {
 			continue
 		}
-		var pe *itsm.PolicyError
-		switch {
-		case errors.As(err, &pe) && len(pe.Reasons) > 0:
-			reasons = append(reasons, pe.Reasons...)
-		case errors.Is(err, itsm.ErrForbidden):
-			reasons = append(reasons, itsm.Reason{Code: "forbidden", Message: err.Error(), Err: err})
-		case errors.Is(err, itsm.ErrInvalid):
-			reasons = append(reasons, itsm.Reason{Code: "invalid", Message: err.Error(), Err: err})
-		default:
+		var ok bool
+		if reasons, ok = refusals(reasons, err); !ok {
 			return fmt.Errorf("lifecycle: %s: policy for %q: %w", d.name(req.Subject), req.Trigger, err)
 		}
 	}
@@ -137,6 +131,74 @@ func (d *Definition[S, T]) check(ctx context.Context, e *edge[S, T], req Request
 		return nil
 	}
 	return &itsm.PolicyError{Kind: d.parts.kind, ID: idOf(req.Subject), Trigger: string(req.Trigger), Reasons: reasons}
+}
+
+// refusals appends to reasons the reasons err gives, as Policy documents, and reports
+// whether err is a refusal; when it is not, reasons is returned unchanged.
+func refusals(reasons []itsm.Reason, err error) ([]itsm.Reason, bool) {
+	if pe, ok := err.(*itsm.PolicyError); ok && len(pe.Reasons) > 0 {
+		for _, r := range pe.Reasons {
+			reasons = append(reasons, refusal(r))
+		}
+		return reasons, true
+	}
+	n := len(reasons)
+	switch x := err.(type) {
+	case interface{ Unwrap() []error }:
+		parts := x.Unwrap()
+		all := len(parts) > 0
+		for _, part := range parts {
+			if part == nil {
+				continue
+			}
+			if reasons, all = refusals(reasons, part); !all {
+				break
+			}
+		}
+		if all && len(reasons) > n {
+			return reasons, true
+		}
+		reasons = reasons[:n]
+	case interface{ Unwrap() error }:
+		// A wrapped *itsm.PolicyError or join gives its own reasons; a wrapped sentinel
+		// is one reason with the wrapper's message.
+		if inner := x.Unwrap(); splits(inner) {
+			if more, ok := refusals(reasons, inner); ok {
+				return more, true
+			}
+		}
+	}
+	switch {
+	case errors.Is(err, itsm.ErrForbidden):
+		return append(reasons, itsm.Reason{Code: "forbidden", Message: err.Error(), Err: err}), true
+	case errors.Is(err, itsm.ErrInvalid):
+		return append(reasons, itsm.Reason{Code: "invalid", Message: err.Error(), Err: err}), true
+	}
+	return reasons, false
+}
+
+// splits reports whether err, or an error its chain of single wraps reaches, is an
+// *itsm.PolicyError or joins several errors: one whose parts refusals takes apart.
+func splits(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		switch err.(type) {
+		case *itsm.PolicyError, interface{ Unwrap() []error }:
+			return true
+		}
+	}
+	return false
+}
+
+// refusal returns r with an Err that matches itsm.ErrForbidden or itsm.ErrInvalid: a
+// reason whose Err is nil, or matches neither, is a permission refusal (see Policy).
+func refusal(r itsm.Reason) itsm.Reason {
+	switch {
+	case r.Err == nil:
+		r.Err = itsm.ErrForbidden
+	case !errors.Is(r.Err, itsm.ErrForbidden) && !errors.Is(r.Err, itsm.ErrInvalid):
+		r.Err = fmt.Errorf("%w: %w", itsm.ErrForbidden, r.Err)
+	}
+	return r
 }
 
 func (d *Definition[S, T]) notAllowed(subject Subject[S], from S, trigger T) error {

@@ -140,6 +140,103 @@ func TestFireRefusalMatchesOnlyWhatItsReasonsMatch(t *testing.T) {
 	assert.NotErrorIs(t, err, itsm.ErrForbidden)
 }
 
+// windowError is a policy's own error type, matching no sentinel.
+type windowError struct{ window string }
+
+func (e *windowError) Error() string { return "outside the " + e.window + " window" }
+
+func TestFireTurnsEveryRefusalIntoAReason(t *testing.T) {
+	t.Parallel()
+	window := &windowError{window: "change"}
+	tests := []struct {
+		name      string
+		refusal   error
+		codes     []string
+		forbidden bool
+		invalid   bool
+		// also is an error the refusal must still match, or nil.
+		also error
+	}{
+		{"joined invalid and forbidden",
+			errors.Join(lifecycle.Invalid("reason", "is required"), lifecycle.Forbid("role", "no")),
+			[]string{"invalid", "role"}, true, true, nil},
+		{"joins nested in joins and wraps",
+			errors.Join(
+				errors.Join(lifecycle.Invalid("reason", "is required"), fmt.Errorf("window: %w", lifecycle.Forbid("window", "closed"))),
+				fmt.Errorf("more: %w", errors.Join(lifecycle.Invalid("cost", "is negative"), fmt.Errorf("wrapped: %w", itsm.ErrForbidden)))),
+			[]string{"invalid", "window", "invalid", "forbidden"}, true, true, nil},
+		{"several %w in one error",
+			fmt.Errorf("%w; %w", lifecycle.Forbid("role", "no"), lifecycle.Invalid("reason", "is required")),
+			[]string{"role", "invalid"}, true, true, nil},
+		{"a policy error among joined ones",
+			errors.Join(&itsm.PolicyError{Reasons: []itsm.Reason{
+				{Code: "window", Message: "closed", Err: itsm.ErrForbidden},
+				{Code: "custom", Message: "missing", Err: &itsm.ValidationError{Field: "custom.cost", Problem: "is required"}},
+			}}, lifecycle.Forbid("role", "no")),
+			[]string{"window", "custom", "role"}, true, true, nil},
+		{"a sentinel joined with a detail is one reason",
+			errors.Join(itsm.ErrInvalid, errors.New("the reason is empty")),
+			[]string{"invalid"}, false, true, nil},
+		{"a reason without Err is forbidden",
+			&itsm.PolicyError{Reasons: []itsm.Reason{{Code: "window", Message: "closed"}}},
+			[]string{"window"}, true, false, nil},
+		{"a reason whose Err matches no sentinel is forbidden and keeps its Err",
+			&itsm.PolicyError{Reasons: []itsm.Reason{{Code: "window", Message: "closed", Err: window}}},
+			[]string{"window"}, true, false, window},
+		{"such a reason joined with an invalid one",
+			errors.Join(&itsm.PolicyError{Reasons: []itsm.Reason{{Code: "window", Err: window}}}, lifecycle.Invalid("reason", "is required")),
+			[]string{"window", "invalid"}, true, true, window},
+		{"a reason holding a policy error that matches nothing",
+			&itsm.PolicyError{Reasons: []itsm.Reason{{Code: "outer", Err: &itsm.PolicyError{Reasons: []itsm.Reason{{Code: "inner"}}}}}},
+			[]string{"outer"}, true, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			def := build(t, ticketBuilder().TriggerPolicy(Start, func(context.Context, Request) error { return tt.refusal }))
+			k := &ticket{state: New}
+			_, err := def.Fire(t.Context(), agent, k, Start, nil)
+			var pe *itsm.PolicyError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tt.codes, pe.Codes())
+			assert.Equal(t, tt.forbidden, errors.Is(err, itsm.ErrForbidden), "matches ErrForbidden")
+			assert.Equal(t, tt.invalid, errors.Is(err, itsm.ErrInvalid), "matches ErrInvalid")
+			for i, r := range pe.Reasons {
+				assert.True(t, errors.Is(r.Err, itsm.ErrForbidden) || errors.Is(r.Err, itsm.ErrInvalid), "reason %d (%s) matches a sentinel", i, r.Code)
+			}
+			if tt.also != nil {
+				assert.ErrorIs(t, err, tt.also)
+				var we *windowError
+				require.ErrorAs(t, err, &we)
+				assert.Same(t, window, we)
+			}
+			assert.Equal(t, New, k.state)
+		})
+	}
+}
+
+func TestFireLeavesAPolicysErrorUnchanged(t *testing.T) {
+	t.Parallel()
+	shared := &itsm.PolicyError{Reasons: []itsm.Reason{{Code: "window", Message: "closed"}}}
+	def := build(t, ticketBuilder().TriggerPolicy(Start, func(context.Context, Request) error { return shared }))
+	for range 2 {
+		_, err := def.Fire(t.Context(), agent, &ticket{state: New}, Start, nil)
+		require.ErrorIs(t, err, itsm.ErrForbidden)
+	}
+	assert.Equal(t, []itsm.Reason{{Code: "window", Message: "closed"}}, shared.Reasons)
+}
+
+func TestFireAbortsOnAJoinThatIsNoRefusal(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().TriggerPolicy(Start, func(context.Context, Request) error {
+		return errors.Join(errBoom, errors.New("and more"))
+	}))
+	_, err := def.Fire(t.Context(), agent, &ticket{state: New}, Start, nil)
+	assert.ErrorIs(t, err, errBoom)
+	var pe *itsm.PolicyError
+	assert.False(t, errors.As(err, &pe), "a failing policy is not a refusal")
+}
+
 func TestFireAbortsOnAPolicyFailure(t *testing.T) {
 	t.Parallel()
 	later := false

@@ -18,26 +18,68 @@ import (
 // nanosecond across weekends, holidays and daylight-saving changes, whose days hold
 // one hour less or more of real time. When end is before start the result is
 // negative: Elapsed(a, b) == -Elapsed(b, a), so Elapsed(a, c) == Elapsed(a, b) +
-// Elapsed(b, c) for any a, b and c.
+// Elapsed(b, c) for any a, b and c, as long as no result saturates.
 //
-// Instants must lie within the range of time.Time.UnixNano (the years 1678 to 2262).
+// The result saturates at ±(1<<63 - 1) nanoseconds (about 292 years), as
+// time.Time.Sub does. A calendar other than the 24×7 one has no working time before
+// 1677-10-25 or after 2262-03-24 (the range of time.Time.UnixNano less a few weeks at
+// either end): Elapsed counts instants outside that span as its first or last
+// instant, so it is never negative when end is not before start, even for the zero
+// time.Time.
 func (c *Calendar) Elapsed(start, end time.Time) time.Duration {
 	if c == nil || c.always {
-		return end.Sub(start)
+		return max(end.Sub(start), -maxDuration)
 	}
-	a, b := start.UnixNano(), end.UnixNano()
+	a, b := clamp(start), clamp(end)
 	if a > b {
 		return -time.Duration(c.elapsed(b, a))
 	}
 	return time.Duration(c.elapsed(a, b))
 }
 
+// maxDuration is the largest time.Duration; Elapsed saturates at it and its opposite.
+const maxDuration = time.Duration(forever)
+
+// The instants, in Unix nanoseconds, that bound a calendar's working time: Mondays
+// 1677-10-25 and 2262-03-24 00:00 UTC, the range of time.Time.UnixNano less a few
+// weeks at either end, so that the wall-clock time of any instant between them, in
+// any zone, lies in a week the pattern's arithmetic handles (within maxWeeks).
+const (
+	earliest = mondayEpoch - (maxWeeks-1)*nsPerWeek
+	latest   = mondayEpoch + maxWeeks*nsPerWeek
+)
+
+// clamp returns t in Unix nanoseconds, or earliest or latest when t lies outside them.
+func clamp(t time.Time) int64 {
+	switch {
+	case inSpan(t):
+		return t.UnixNano()
+	case t.Before(time.Unix(0, earliest)):
+		return earliest
+	}
+	return latest
+}
+
+// inSpan reports whether earliest <= t < latest. Both are whole seconds, so t's Unix
+// seconds decide; an instant so far from 1970 that they overflow int64 falls outside.
+func inSpan(t time.Time) bool {
+	s := t.Unix()
+	return earliest/int64(time.Second) <= s && s < latest/int64(time.Second)
+}
+
+// elapsed returns the working time from a to b, earliest <= a <= b <= latest,
+// saturating at forever.
 func (c *Calendar) elapsed(a, b int64) int64 {
 	var total int64
 	for a < b {
 		z := c.zoneAt(a)
 		end := min(b, z.end)
-		total += c.p.work(end+z.offset) - c.p.work(a+z.offset)
+		// work is non-decreasing, so a negative difference overflowed.
+		worked := c.p.work(end+z.offset) - c.p.work(a+z.offset)
+		if worked < 0 || total > forever-worked {
+			return forever
+		}
+		total += worked
 		a = end
 	}
 	return total
@@ -50,8 +92,11 @@ func (c *Calendar) elapsed(a, b int64) int64 {
 // start, even outside working time; use NextWorking to move to working time.
 //
 // A negative d goes back: Add returns the latest instant t with Elapsed(t, start) ==
-// -d. Add is monotonic in d. The result is in start's location; it saturates at the
-// ends of the range time.Time.UnixNano represents.
+// -d. Add is monotonic in d. The result is in start's location. When no instant
+// within the span Elapsed counts (see Elapsed) has worked d, Add saturates at the
+// ends of the range time.Time.UnixNano represents: time.Unix(0, math.MaxInt64) going
+// forward, time.Unix(0, math.MinInt64) going back. A start outside that span counts
+// as its first or last instant, as in Elapsed.
 func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
 	if c == nil || c.always {
 		return start.Add(d)
@@ -61,9 +106,13 @@ func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
 	}
 	var ns int64
 	if d > 0 {
-		ns = c.forward(start.UnixNano(), int64(d))
+		if ns = c.forward(clamp(start), int64(d)); ns > latest {
+			ns = forever
+		}
 	} else {
-		ns = c.backward(start.UnixNano(), -max(int64(d), -forever))
+		if ns = c.backward(clamp(start), -max(int64(d), -forever)); ns < earliest {
+			ns = beginning
+		}
 	}
 	return time.Unix(0, ns).In(start.Location())
 }
@@ -120,22 +169,29 @@ func (c *Calendar) backward(ns, d int64) int64 {
 
 // IsWorking reports whether t is working time: its wall-clock time in the calendar's
 // zone falls inside a working interval of its date, and the date is no holiday.
+// Outside the span Elapsed counts, from 1677-10-25 until 2262-03-24, nothing is
+// working time, except on the 24×7 calendar.
 func (c *Calendar) IsWorking(t time.Time) bool {
 	if c == nil || c.always {
 		return true
+	}
+	if !inSpan(t) {
+		return false
 	}
 	_, off := t.In(c.loc).Zone()
 	return c.p.working(t.UnixNano() + int64(off)*int64(time.Second))
 }
 
 // NextWorking returns t when it is working time, else the start of the next working
-// interval, in t's location. It saturates at the end of the range
-// time.Time.UnixNano represents.
+// interval, in t's location. From an instant before the span Elapsed counts it
+// returns the first working instant of the span; when no working instant follows
+// within the span it saturates at the end of the range time.Time.UnixNano
+// represents, time.Unix(0, math.MaxInt64).
 func (c *Calendar) NextWorking(t time.Time) time.Time {
 	if c == nil || c.always {
 		return t
 	}
-	from := t.UnixNano()
+	from := clamp(t)
 	for ns := from; ; {
 		z := c.zoneAt(ns)
 		// work has slope 1 in working time, so the earliest wall-clock instant at
@@ -145,7 +201,10 @@ func (c *Calendar) NextWorking(t time.Time) time.Time {
 			return time.Unix(0, forever).In(t.Location())
 		}
 		if next := w - 1 - z.offset; z.end == forever || next < z.end {
-			if next == from {
+			switch {
+			case next >= latest:
+				return time.Unix(0, forever).In(t.Location())
+			case next == from && inSpan(t):
 				return t
 			}
 			return time.Unix(0, next).In(t.Location())
@@ -165,13 +224,13 @@ func (c *Calendar) zoneAt(ns int64) zone {
 	t := time.Unix(0, ns).In(c.loc)
 	_, off := t.Zone()
 	z := zone{start: beginning, end: forever, offset: int64(off) * int64(time.Second)}
-	// A bound outside the range of UnixNano (or none at all) leaves the stretch
-	// unbounded on that side.
+	// A bound outside the span from earliest to latest (or none at all) leaves the
+	// stretch unbounded on that side.
 	start, end := t.ZoneBounds()
-	if s := start.Unix(); !start.IsZero() && s > -maxUnix {
+	if !start.IsZero() && start.After(time.Unix(0, earliest)) {
 		z.start = start.UnixNano()
 	}
-	if s := end.Unix(); !end.IsZero() && s < maxUnix {
+	if !end.IsZero() && end.Before(time.Unix(0, latest)) {
 		z.end = end.UnixNano()
 	}
 	if z.end <= ns {
@@ -180,7 +239,7 @@ func (c *Calendar) zoneAt(ns int64) zone {
 		// its start: a day early in leap years, so the end can precede t
 		// (golang/go#81583). The offset holds until the next UTC year, where Go's own
 		// lookup starts over.
-		if next := time.Date(t.UTC().Year()+1, 1, 1, 0, 0, 0, 0, time.UTC); next.Unix() < maxUnix {
+		if next := time.Date(t.UTC().Year()+1, 1, 1, 0, 0, 0, 0, time.UTC); next.Before(time.Unix(0, latest)) {
 			z.end = next.UnixNano()
 		} else {
 			z.end = forever
@@ -188,6 +247,3 @@ func (c *Calendar) zoneAt(ns int64) zone {
 	}
 	return z
 }
-
-// maxUnix bounds, in Unix seconds, the instants UnixNano represents, less two days.
-const maxUnix = forever/int64(time.Second) - 2*secondsPerDay

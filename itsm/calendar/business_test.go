@@ -165,3 +165,91 @@ func TestAddSaturates(t *testing.T) {
 	assert.Equal(t, int64(1<<63-1), off.Add(start, 1<<63-1).UnixNano(), "far future")
 	assert.Equal(t, int64(-1<<63), off.Add(start, -1<<63).UnixNano(), "far past")
 }
+
+func TestElapsedSaturates(t *testing.T) {
+	t.Parallel()
+	off := office(t)
+	allWeek := build(t, "Europe/Berlin", "Mon-Sun 00:00-24:00", "2025-12-25")
+	start := at(t, off, "2025-03-03 09:00")
+	far := utc(3000, 1, 1, 0, 0)
+	const most = time.Duration(1<<63 - 1)
+	tests := []struct {
+		name       string
+		cal        *calendar.Calendar
+		start, end time.Time
+		// want is the result, or when like is set the result for like's two instants.
+		want time.Duration
+		like [2]time.Time
+	}{
+		{"to the year 3000 counts until 2262", off, start, far, 0, [2]time.Time{start, utc(2262, 12, 31, 0, 0)}},
+		{"from the zero time counts from 1677", off, time.Time{}, start, 0, [2]time.Time{utc(1600, 1, 1, 0, 0), start}},
+		{"both after the range", off, far, far.AddDate(1000, 0, 0), 0, [2]time.Time{}},
+		{"both before the range", off, time.Time{}, utc(1600, 1, 1, 0, 0), 0, [2]time.Time{}},
+		{"working around the clock from the zero time", allWeek, time.Time{}, far, most, [2]time.Time{}},
+		{"Always from the zero time", calendar.Always(), time.Time{}, far, most, [2]time.Time{}},
+		{"nil from the zero time", nil, time.Time{}, far, most, [2]time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := tt.want
+			if !tt.like[0].IsZero() {
+				want = tt.cal.Elapsed(tt.like[0], tt.like[1])
+				require.Positive(t, want)
+			}
+			got := tt.cal.Elapsed(tt.start, tt.end)
+			assert.Equal(t, want, got)
+			assert.GreaterOrEqual(t, got, time.Duration(0), "never negative going forward")
+			assert.Equal(t, -got, tt.cal.Elapsed(tt.end, tt.start), "antisymmetric")
+		})
+	}
+}
+
+func TestOutsideTheRange(t *testing.T) {
+	t.Parallel()
+	off := office(t)
+	far := utc(3000, 1, 6, 10, 0) // a Monday
+	last := time.Unix(0, 1<<63-1)
+	first := time.Unix(0, -1<<63)
+	tests := []struct {
+		name string
+		got  func() time.Time
+		// want is the instant expected, or zero when check says what to expect.
+		want  time.Time
+		check func(t *testing.T, got time.Time)
+	}{
+		{"Add from the zero time starts in 1677", func() time.Time { return off.Add(time.Time{}, 8*time.Hour) }, time.Time{},
+			func(t *testing.T, got time.Time) {
+				assert.Equal(t, 1677, got.Year())
+				assert.Equal(t, 8*time.Hour, off.Elapsed(time.Time{}, got))
+			}},
+		{"Add from the year 3000 saturates", func() time.Time { return off.Add(far, time.Hour) }, last, nil},
+		{"Add back from the year 3000 ends in 2262", func() time.Time { return off.Add(far, -8*time.Hour) }, time.Time{},
+			func(t *testing.T, got time.Time) {
+				assert.Equal(t, 2262, got.Year())
+				assert.Equal(t, 8*time.Hour, off.Elapsed(got, far))
+			}},
+		{"Add back from the zero time saturates", func() time.Time { return off.Add(time.Time{}, -time.Hour) }, first, nil},
+		{"NextWorking from the zero time is in 1677", func() time.Time { return off.NextWorking(time.Time{}) }, time.Time{},
+			func(t *testing.T, got time.Time) {
+				assert.Equal(t, 1677, got.Year())
+				assert.True(t, off.IsWorking(got))
+				assert.Equal(t, time.Duration(0), off.Elapsed(time.Time{}, got))
+			}},
+		{"NextWorking from the year 3000 saturates", func() time.Time { return off.NextWorking(far) }, last, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := tt.got()
+			if tt.check != nil {
+				tt.check(t, got)
+				return
+			}
+			assert.True(t, tt.want.Equal(got), "got %v, want %v", got, tt.want)
+		})
+	}
+	for _, v := range []time.Time{{}, utc(1600, 1, 3, 10, 0), far} {
+		assert.False(t, off.IsWorking(v), "%v is outside the range", v)
+	}
+}

@@ -30,6 +30,14 @@
 // [Calendar.Elapsed] is antisymmetric and additive: Elapsed(a, c) == Elapsed(a, b) +
 // Elapsed(b, c) for any three instants, and Elapsed(s, Add(s, d)) == d.
 //
+// The arithmetic works on Unix nanoseconds, so a calendar has working time only from
+// 1677-10-25 to 2262-03-24 UTC (the range of time.Time.UnixNano less a few weeks at
+// either end). Instants outside that span, the zero time.Time included, count as its
+// first or last instant: Elapsed never turns negative, IsWorking reports false, and
+// Add and NextWorking saturate at the ends of the range of time.Time.UnixNano. Elapsed
+// saturates at the largest time.Duration, as time.Time.Sub does. The 24×7 calendar
+// ([Always], nil) is time.Time.Sub and time.Time.Add, with no span.
+//
 // # Cost
 //
 // Neither Add nor Elapsed walks time minute by minute or day by day. Inside a stretch

@@ -268,3 +268,39 @@ func TestPropertyTwentyFourSevenIsWallClock(t *testing.T) {
 		}
 	})
 }
+
+// TestPropertyEndsOfTheRange draws instants around both ends of the span a calendar
+// counts (1677-10-25 to 2262-03-24) and beyond it: Elapsed stays antisymmetric and
+// never negative going forward, Add inverts it unless it saturates (from an instant
+// outside the span too, which counts as the span's end), and NextWorking
+// finds working time unless it saturates.
+func TestPropertyEndsOfTheRange(t *testing.T) {
+	t.Parallel()
+	ends := []time.Time{
+		time.Date(1677, 10, 25, 0, 0, 0, 0, time.UTC), time.Date(2262, 3, 24, 0, 0, 0, 0, time.UTC),
+		{}, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(0, -1<<63), time.Unix(0, 1<<63-1),
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		c := newCalendar(t, genSpec(t))
+		draw := func(label string) time.Time {
+			return rapid.SampledFrom(ends).Draw(t, label).Add(genDuration(t, 60*24*time.Hour, label+"Shift"))
+		}
+		a, b := draw("a"), draw("b")
+		if b.Before(a) {
+			a, b = b, a
+		}
+		e := c.Elapsed(a, b)
+		if e < 0 || c.Elapsed(b, a) != -e {
+			t.Fatalf("Elapsed(%v, %v) = %v, Elapsed(%v, %v) = %v", a, b, e, b, a, c.Elapsed(b, a))
+		}
+		d := genDuration(t, 2000*time.Hour, "d")
+		got := c.Add(a, d)
+		saturated := got.Equal(time.Unix(0, 1<<63-1)) || got.Equal(time.Unix(0, -1<<63))
+		if e := c.Elapsed(a, got); !saturated && e != d {
+			t.Fatalf("Elapsed(%v, Add(%v, %v) = %v) = %v", a, a, d, got, e)
+		}
+		if n := c.NextWorking(a); !n.Equal(time.Unix(0, 1<<63-1)) && !c.IsWorking(n) {
+			t.Fatalf("NextWorking(%v) = %v is not working time", a, n)
+		}
+	})
+}

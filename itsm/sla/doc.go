@@ -73,8 +73,10 @@
 //
 // A clock breaches when its elapsed working time reaches its target: 100% used, so a
 // record resolved in the non-working hours right after its due time has breached.
-// Time paused does not count: a clock cannot breach while paused. Warnings fire at
-// thresholds of the target (50%, 75% and 90% by default).
+// Time paused does not count, so a paused clock's elapsed time does not grow: it
+// breaches while paused only when a priority change retargets it to a target its
+// elapsed time has already reached (see above). Warnings fire at thresholds of the
+// target (50%, 75% and 90% by default).
 //
 // The library runs no timer. A running clock reports the next threshold it will reach
 // and when (Clock.Next, Clock.NextAt); a host's scheduler collects the clocks whose

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"math"
 	"time"
 
 	"github.com/itsmkit/itsmkit/itsm"
@@ -13,9 +14,12 @@ import (
 // repairs the clock. It returns the latest clock when resets attached several (see
 // [Definition.Clocks]) and a clock in StageNotStarted when none was attached.
 //
-// The journal must be one record's events in version order; otherwise Evaluate
-// returns the [*itsm.ValidationError] of [Snapshots]. Writes stamped earlier than the
-// write before them count as simultaneous with it.
+// The journal must be one record's events in version order, each with its time;
+// otherwise Evaluate returns the [*itsm.ValidationError] of [Snapshots]. Writes
+// stamped earlier than the write before them count as simultaneous with it. A clock's
+// Elapsed and PausedFor are never negative: they saturate at the largest
+// time.Duration, and the calendar counts no working time outside its range (see
+// [calendar.Calendar.Elapsed]).
 func (d *Definition) Evaluate(events []itsm.Event, now time.Time) (Clock, error) {
 	e := newEngine(d, events, now, nil)
 	if err := e.run(); err != nil {
@@ -165,12 +169,22 @@ func (e *engine) accrue(at time.Time) {
 	}
 	worked := e.cal.Elapsed(st.last, at)
 	if st.paused {
-		st.pausedFor += worked
+		st.pausedFor = addSaturating(st.pausedFor, worked)
 	} else {
-		st.elapsed += worked
-		st.runs[len(st.runs)-1].worked += worked
+		st.elapsed = addSaturating(st.elapsed, worked)
+		r := &st.runs[len(st.runs)-1]
+		r.worked = addSaturating(r.worked, worked)
 	}
 	st.last = at
+}
+
+// addSaturating returns a + b for durations a, b >= 0, or the largest duration when
+// the sum would overflow.
+func addSaturating(a, b time.Duration) time.Duration {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 func (e *engine) attach(at time.Time, p itsm.Priority, target time.Duration) {
@@ -228,7 +242,7 @@ func (e *engine) clock() Clock {
 func (e *engine) reachedAt(d time.Duration) time.Time {
 	var sum time.Duration
 	for _, r := range e.st.runs {
-		if sum+r.worked >= d {
+		if addSaturating(sum, r.worked) >= d {
 			return e.cal.Add(r.from, d-sum)
 		}
 		sum += r.worked

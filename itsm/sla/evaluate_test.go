@@ -1,6 +1,7 @@
 package sla_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -314,6 +315,88 @@ func TestConditionTraps(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			assert.Equal(t, tt.want, viewOf(evaluate(t, mustNew(t, tt.spec), tt.j, tt.now)))
+		})
+	}
+}
+
+// TestClockIsNeverNegative evaluates journals that reach far into the future, where a
+// calendar counts no working time and a 24×7 clock's elapsed time saturates.
+func TestClockIsNeverNegative(t *testing.T) {
+	t.Parallel()
+	far := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	later := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	const most = time.Duration(1<<63 - 1)
+	tests := []struct {
+		name                  string
+		cal                   *calendar.Calendar
+		journal               func(t *testing.T) *journal
+		now                   time.Time
+		elapsed, paused       time.Duration
+		elapsedMin, pausedMin bool // elapsed or paused is a lower bound
+	}{
+		{"office hours until the year 3000", office(t), func(t *testing.T) *journal {
+			return opened(t, berlin(1, 9, 0), fields{"priority": "P3"})
+		}, far, 100_000 * h, 0, true, false},
+		{"24×7 until the year 3000", nil, func(t *testing.T) *journal {
+			return opened(t, berlin(1, 9, 0), fields{"priority": "P3"})
+		}, far, most, 0, false, false},
+		{"24×7 in two stretches that overflow together", nil, func(t *testing.T) *journal {
+			return opened(t, berlin(1, 9, 0), fields{"priority": "P3"}).update(later, fields{"impact": "low"})
+		}, far, most, 0, false, false},
+		{"paused until the year 3000", nil, func(t *testing.T) *journal {
+			return opened(t, berlin(1, 9, 0), fields{"priority": "P3"}).
+				move(berlin(1, 10, 0), "hold", "new", "on_hold", fields{"on_hold_reason": "awaiting_caller"}).
+				update(later, fields{"impact": "low"})
+		}, far, h, most, false, false},
+		{"office hours paused until the year 3000", office(t), func(t *testing.T) *journal {
+			return opened(t, berlin(1, 9, 0), fields{"priority": "P3"}).
+				move(berlin(1, 10, 0), "hold", "new", "on_hold", fields{"on_hold_reason": "awaiting_caller"}).
+				update(later, fields{"impact": "low"})
+		}, far, h, 100_000 * h, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := evaluate(t, mustNew(t, resolutionSpec(tt.cal)), tt.journal(t), tt.now)
+			assert.GreaterOrEqual(t, c.Elapsed, time.Duration(0))
+			assert.GreaterOrEqual(t, c.PausedFor, time.Duration(0))
+			if tt.elapsedMin {
+				assert.GreaterOrEqual(t, c.Elapsed, tt.elapsed)
+			} else {
+				assert.Equal(t, tt.elapsed, c.Elapsed)
+			}
+			if tt.pausedMin {
+				assert.GreaterOrEqual(t, c.PausedFor, tt.paused)
+			} else {
+				assert.Equal(t, tt.paused, c.PausedFor)
+			}
+			assert.Positive(t, c.Percent, "%+v", c)
+		})
+	}
+}
+
+func TestEvaluateRefusesAnEventWithoutATime(t *testing.T) {
+	t.Parallel()
+	d := mustNew(t, resolutionSpec(office(t)))
+	tests := []struct {
+		name  string
+		index int
+	}{
+		{"the created event", 0},
+		{"a later write", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := opened(t, berlin(1, 9, 0), fields{"priority": "P3"}).update(berlin(1, 10, 0), fields{"impact": "low"})
+			j.events[tt.index].At = time.Time{}
+			_, err := d.Evaluate(j.events, berlin(2, 9, 0))
+			require.ErrorIs(t, err, itsm.ErrInvalid)
+			var ve *itsm.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, fmt.Sprintf("events[%d].at", tt.index), ve.Field)
+			_, err = d.Clocks(j.events, berlin(2, 9, 0))
+			assert.ErrorIs(t, err, itsm.ErrInvalid)
 		})
 	}
 }

@@ -48,7 +48,8 @@ func (s Snapshot) Priority() (itsm.Priority, bool) {
 // record's snapshot after each write: once per version, after all the events that
 // share it. A malformed journal yields a [*itsm.ValidationError] (matching
 // [itsm.ErrInvalid]) naming the event at fault, and stops: events of more than one
-// record, versions out of order, Data that is not a JSON object.
+// record, versions out of order, an event without a time (a zero At), Data that is
+// not a JSON object.
 //
 // To save allocations every snapshot shares one Fields map and one Changed slice,
 // which the next write changes: copy them (maps.Clone, slices.Clone) to keep them
@@ -124,6 +125,10 @@ func (f *folder) apply(i int) error {
 		case e.Version < prev.Version || (e.Version == prev.Version && e.Index <= prev.Index):
 			return eventError(i, "", fmt.Sprintf("(version %d, index %d) comes after (version %d, index %d): pass the journal in version order", e.Version, e.Index, prev.Version, prev.Index))
 		}
+	}
+	if e.At.IsZero() {
+		// A clock started at the zero time would count centuries of working time.
+		return eventError(i, ".at", "is required: stamp every event with the time of its write")
 	}
 	if e.At.After(f.snap.At) {
 		f.snap.At = e.At

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -107,6 +108,8 @@ func TestSnapshotsRefuseMalformedJournals(t *testing.T) {
 		{"repeated index", func(e []itsm.Event) { e[2].Index = 0 }, "events[2]"},
 		{"data not an object", func(e []itsm.Event) { e[1].Data = json.RawMessage(`["P1"]`) }, "events[1].data"},
 		{"data not JSON", func(e []itsm.Event) { e[0].Data = json.RawMessage(`{"priority":`) }, "events[0].data"},
+		{"no time", func(e []itsm.Event) { e[0].At = time.Time{} }, "events[0].at"},
+		{"a later event without time", func(e []itsm.Event) { e[2].At = time.Time{} }, "events[2].at"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
