@@ -19,7 +19,8 @@ const closePage = 100
 // The library runs no daemon: a host calls it from its own scheduler. It is safe to
 // call from several processes at once: when another writer changed an incident first,
 // CloseResolved reads it again and closes it only if it is still resolved and old
-// enough, so no incident is closed twice.
+// enough, so no incident is closed twice. (A service bound to a host's transaction,
+// see Tx, does not: it returns the conflict, for the host to retry its transaction.)
 //
 // It first asks the authorizer whether actor may close the tenant's resolved
 // incidents at all, with a probe incident that holds only the tenant and the state
@@ -84,7 +85,7 @@ func (s *Service) closeIfDue(ctx context.Context, actor itsm.Actor, inc *Inciden
 		switch {
 		case err == nil:
 			return done, nil
-		case errors.Is(err, itsm.ErrConflict):
+		case !s.inTx && retryable(err): // in a host's transaction, the host retries
 			fresh, err := s.repo.Get(ctx, actor.Tenant, inc.ID)
 			if errors.Is(err, itsm.ErrNotFound) {
 				return nil, nil

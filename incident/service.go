@@ -52,8 +52,9 @@ type Hook func(ctx context.Context, events []itsm.Event)
 
 // Ref names the incident a write applies to, and the version the caller read. A zero
 // Version makes the service read the current version itself (and retry a few times
-// if another writer wins meanwhile); a non-zero one fails with [itsm.ErrConflict]
-// when the incident changed since.
+// if another writer wins meanwhile, unless the service is bound to a host transaction,
+// see Service.Tx); a non-zero one fails with [itsm.ErrConflict] when the incident
+// changed since.
 type Ref struct {
 	ID      itsm.ID
 	Version int64
@@ -89,6 +90,7 @@ type Service struct {
 	prefix    string
 	autoClose time.Duration
 	slas      []*sla.Definition
+	inTx      bool // bound to a host's transaction: never retry a write
 }
 
 const autoRetries = 3
@@ -169,7 +171,9 @@ type TxRepository interface {
 // Tx returns a copy of the service whose writes run in the host's transaction tx: they
 // commit or roll back with the host's own rows. It fails with [itsm.ErrInvalid] when
 // the repository cannot join a transaction. AfterCommit hooks do not run on the copy,
-// because the service cannot know whether the host commits.
+// because the service cannot know whether the host commits. Nor does the copy retry
+// a write that conflicts (see Ref): the conflict may have ended tx (a deadlock), and
+// a retry would then write outside it; the host retries its whole transaction.
 func (s *Service) Tx(tx *sql.Tx) (*Service, error) {
 	txr, ok := s.repo.(TxRepository)
 	if !ok {
@@ -178,6 +182,7 @@ func (s *Service) Tx(tx *sql.Tx) (*Service, error) {
 	c := *s
 	c.repo = txr.WithTx(tx)
 	c.hooks = nil
+	c.inTx = true
 	return &c, nil
 }
 
@@ -663,7 +668,8 @@ func (s *Service) fire(ctx context.Context, actor itsm.Actor, inc *Incident, t T
 // as an event, then stores the new version with the event. A field update (an updated
 // event without Data) that changes no field stores nothing and returns the incident
 // as stored. With ref.Version zero it retries a few times when another writer wins
-// the race.
+// the race, unless the service is bound to a host's transaction or the conflict says
+// that retrying cannot succeed (Retryable() false).
 func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, change func(inc *Incident, at time.Time) (itsm.Event, error)) (*Incident, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -680,11 +686,19 @@ func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, change f
 			s.committed(ctx, events)
 			return inc, nil
 		}
-		if ref.Version != 0 || attempt == autoRetries || !errors.Is(err, itsm.ErrConflict) {
+		if ref.Version != 0 || s.inTx || attempt == autoRetries || !retryable(err) {
 			return nil, err
 		}
 		s.log.DebugContext(ctx, "incident write conflict, retrying", "id", ref.ID, "attempt", attempt)
 	}
+}
+
+// retryable reports whether a write that failed with err may succeed on a new read: a
+// conflict, unless it says otherwise (Retryable() false: a storage adapter that lost
+// the transaction it wrote in).
+func retryable(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.Is(err, itsm.ErrConflict) && (!errors.As(err, &r) || r.Retryable())
 }
 
 func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, change func(inc *Incident, at time.Time) (itsm.Event, error)) (*Incident, []itsm.Event, error) {

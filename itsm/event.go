@@ -31,9 +31,11 @@ type Event struct {
 	// ID identifies the entry itself (UUIDv7, time-ordered).
 	ID ID `json:"id"`
 	// Seq is the entry's position in the store's whole journal, assigned by the storage
-	// adapter when the write is stored (and set on the caller's events once it
-	// commits); 0 before. Seq increases along each record's journal and is unique in a
-	// store. Across records it follows insertion order, which on a database with
+	// adapter when the write is stored and set on the caller's events when the write
+	// returns; 0 before. In a host's transaction that is before the host commits: if
+	// the host rolls back, the Seq refers to nothing, and a later entry may be given
+	// it again. Seq increases along each record's journal and is unique among the
+	// committed entries of a store. Across records it follows insertion order, which on a database with
 	// concurrent writers (PostgreSQL, MySQL) is not always commit order: a reader that
 	// follows the whole journal by Seq must expect a smaller Seq to become visible
 	// after a larger one, and read with a margin.

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -18,8 +19,8 @@ func meta(version int64) itsm.Meta {
 	return itsm.Meta{ID: itsm.NewID(), Tenant: "t1", Number: "INC0000001", Version: version, CreatedAt: at, UpdatedAt: at}
 }
 
-func entry(m itsm.Meta, version int64) itsm.Event {
-	return itsm.Event{ID: itsm.NewID(), Tenant: m.Tenant, Kind: itsm.KindIncident, EntityID: m.ID, Version: version, Type: itsm.EventUpdated, At: at}
+func entry(m itsm.Meta, version int64, index int) itsm.Event {
+	return itsm.Event{ID: itsm.NewID(), Tenant: m.Tenant, Kind: itsm.KindIncident, EntityID: m.ID, Version: version, Index: index, Type: itsm.EventUpdated, At: at}
 }
 
 // requireInvalid fails unless err is a *itsm.ValidationError naming field.
@@ -49,6 +50,10 @@ func TestCheckCreateAndUpdate(t *testing.T) {
 		{"event of another tenant", func(_ *itsm.Meta, e []itsm.Event) { e[1].Tenant = "t2" }, "events[1]"},
 		{"event of another kind", func(_ *itsm.Meta, e []itsm.Event) { e[0].Kind = itsm.KindProblem }, "events[0]"},
 		{"event of another version", func(_ *itsm.Meta, e []itsm.Event) { e[1].Version-- }, "events[1]"},
+		{"index repeated", func(_ *itsm.Meta, e []itsm.Event) { e[1].Index = 0 }, "events[1].index"},
+		{"indexes in reverse", func(_ *itsm.Meta, e []itsm.Event) { e[0].Index, e[1].Index = 1, 0 }, "events[0].index"},
+		{"indexes from 1", func(_ *itsm.Meta, e []itsm.Event) { e[0].Index, e[1].Index = 1, 2 }, "events[0].index"},
+		{"index skipped", func(_ *itsm.Meta, e []itsm.Event) { e[1].Index = 2 }, "events[1].index"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +62,7 @@ func TestCheckCreateAndUpdate(t *testing.T) {
 				m := meta(version)
 				var events []itsm.Event
 				if tt.spoil != nil {
-					events = []itsm.Event{entry(m, version), entry(m, version)}
+					events = []itsm.Event{entry(m, version, 0), entry(m, version, 1)}
 					tt.spoil(&m, events)
 				}
 				var err error
@@ -78,10 +83,15 @@ func TestCheckCreateAndUpdate(t *testing.T) {
 
 func TestCheckImport(t *testing.T) {
 	t.Parallel()
+	// journal numbers the entries of each version 0, 1, … as a valid journal does.
 	journal := func(m itsm.Meta, versions ...int64) []itsm.Event {
 		out := make([]itsm.Event, len(versions))
 		for i, v := range versions {
-			out[i] = entry(m, v)
+			index := 0
+			if i > 0 && versions[i-1] == v {
+				index = out[i-1].Index + 1
+			}
+			out[i] = entry(m, v, index)
 		}
 		return out
 	}
@@ -101,6 +111,21 @@ func TestCheckImport(t *testing.T) {
 			j[1].EntityID = itsm.NewID()
 			return j
 		}, "journal[1]"},
+		{"index repeated within a version", func(m *itsm.Meta) []itsm.Event {
+			j := journal(*m, 1, 2, 2, 3)
+			j[2].Index = 0
+			return j
+		}, "journal[2].index"},
+		{"indexes in reverse", func(m *itsm.Meta) []itsm.Event {
+			j := journal(*m, 1, 1, 3)
+			j[0].Index, j[1].Index = 1, 0
+			return j
+		}, "journal[0].index"},
+		{"index not restarting at a new version", func(m *itsm.Meta) []itsm.Event {
+			j := journal(*m, 1, 1, 3)
+			j[2].Index = 2
+			return j
+		}, "journal[2].index"},
 		{"no CreatedAt", func(m *itsm.Meta) []itsm.Event { m.CreatedAt = time.Time{}; return journal(*m, 1, 3) }, "created_at"},
 		{"no UpdatedAt", func(m *itsm.Meta) []itsm.Event { m.UpdatedAt = time.Time{}; return journal(*m, 1, 3) }, "updated_at"},
 		{"no ID", func(m *itsm.Meta) []itsm.Event { m.ID = itsm.ID{}; return journal(*m, 1, 3) }, "id"},
@@ -124,7 +149,48 @@ func TestCheckIncident(t *testing.T) {
 	t.Parallel()
 	inc := &incident.Incident{Meta: meta(1), OpenedAt: at}
 	assert.NoError(t, storage.CheckIncident(inc))
+	inc.Custom = map[string]any{"n": 3}
+	requireInvalid(t, storage.CheckIncident(inc), "custom.n")
 	inc.OpenedAt = time.Time{}
 	requireInvalid(t, storage.CheckIncident(inc), "opened_at")
 	requireInvalid(t, storage.CheckIncident(nil), "incident")
+}
+
+func TestCheckCustom(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		custom map[string]any
+		field  string // "" when valid
+	}{
+		{"nil", nil, ""},
+		{"every JSON type", map[string]any{
+			"null": nil, "bool": true, "number": -0.5, "text": "ünï", "list": []any{1.0, "x", nil},
+			"object": map[string]any{"a": []any{map[string]any{"b": false}}},
+		}, ""},
+		{"int", map[string]any{"n": 3}, "custom.n"},
+		{"float32", map[string]any{"n": float32(1)}, "custom.n"},
+		{"NaN", map[string]any{"n": math.NaN()}, "custom.n"},
+		{"infinity", map[string]any{"n": math.Inf(-1)}, "custom.n"},
+		{"[]string", map[string]any{"tags": []string{"a"}}, "custom.tags"},
+		{"map[string]string", map[string]any{"m": map[string]string{"k": "v"}}, "custom.m"},
+		{"time", map[string]any{"at": at}, "custom.at"},
+		{"in a list", map[string]any{"l": []any{"ok", 1}}, "custom.l[1]"},
+		{"in an object", map[string]any{"o": map[string]any{"p": []int{1}}}, "custom.o.p"},
+		{"NUL in a value", map[string]any{"s": "a\x00b"}, "custom.s"},
+		{"invalid UTF-8 in a value", map[string]any{"l": []any{"\xff"}}, "custom.l[0]"},
+		{"NUL in a key", map[string]any{"k\x00": true}, "custom key"},
+		{"invalid UTF-8 in a nested key", map[string]any{"o": map[string]any{"\xfe": true}}, "custom.o key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := storage.CheckCustom(tt.custom)
+			if tt.field == "" {
+				assert.NoError(t, err)
+				return
+			}
+			requireInvalid(t, err, tt.field)
+		})
+	}
 }

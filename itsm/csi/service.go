@@ -54,6 +54,7 @@ type Service struct {
 	authorize Authorizer
 	hooks     []Hook
 	prefix    string
+	inTx      bool // bound to a host's transaction: never retry a write
 }
 
 // NewService returns a service storing items in repo. It fails with [itsm.ErrInvalid]
@@ -109,7 +110,8 @@ type TxRepository interface {
 // Tx returns a copy of the service whose writes run in the host's transaction tx: they
 // commit or roll back with the host's own rows. It fails with [itsm.ErrInvalid] when
 // the repository cannot join a transaction. AfterCommit hooks do not run on the copy,
-// because the service cannot know whether the host commits.
+// because the service cannot know whether the host commits, and its writes are never
+// retried: a conflict comes back to the host, whose transaction is to be retried.
 func (s *Service) Tx(tx *sql.Tx) (*Service, error) {
 	txr, ok := s.repo.(TxRepository)
 	if !ok {
@@ -118,6 +120,7 @@ func (s *Service) Tx(tx *sql.Tx) (*Service, error) {
 	c := *s
 	c.repo = txr.WithTx(tx)
 	c.hooks = nil
+	c.inTx = true
 	return &c, nil
 }
 

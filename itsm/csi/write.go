@@ -21,7 +21,10 @@ type change func(it *Item, at time.Time) (itsm.Event, error)
 // write loads the item at ref, applies change to a copy and stores the new version
 // with its journal entry. An [itsm.EventUpdated] change that changes no field stores
 // nothing and returns the item as stored. With ref.Version zero it retries a few times
-// when another writer wins the race.
+// when another writer wins the race, unless the service is bound to a host's
+// transaction (a retry would read the same snapshot, or run outside a transaction the
+// database aborted) or the conflict says that retrying cannot succeed (Retryable()
+// false).
 func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, c change) (*Item, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -38,11 +41,18 @@ func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, c change
 			s.committed(ctx, events)
 			return it, nil
 		}
-		if ref.Version != 0 || attempt == autoRetries || !errors.Is(err, itsm.ErrConflict) {
+		if ref.Version != 0 || s.inTx || attempt == autoRetries || !retryable(err) {
 			return nil, err
 		}
 		s.log.DebugContext(ctx, "improvement write conflict, retrying", "id", ref.ID, "attempt", attempt)
 	}
+}
+
+// retryable reports whether a write that failed with err may succeed on a new read: a
+// conflict, unless it says otherwise.
+func retryable(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.Is(err, itsm.ErrConflict) && (!errors.As(err, &r) || r.Retryable())
 }
 
 func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, c change) (*Item, []itsm.Event, error) {

@@ -23,8 +23,9 @@ const (
 	// PostgreSQL is PostgreSQL 12 or later, through pgx's database/sql driver or any
 	// other.
 	PostgreSQL Dialect = "postgres"
-	// MySQL is MariaDB 10.5 or later, or MySQL 8; the DSN must keep the driver's
-	// default loc=UTC.
+	// MySQL is MariaDB 10.5 or later, or MySQL 8, through go-sql-driver/mysql with
+	// parseTime=true and the default loc=UTC: other settings read times wrong (the
+	// mysql opener refuses them; New does not check).
 	MySQL Dialect = "mysql"
 )
 
@@ -61,6 +62,12 @@ type dialect struct {
 	minTime, maxTime time.Time
 	// classify maps a driver error to a class (see errors.go).
 	classify func(code driverCode) errorClass
+	// abortsTx reports whether a conflict (classConflict) ends or spoils the whole
+	// transaction it happens in, not only its statement.
+	abortsTx func(code driverCode) bool
+	// hostTx is set on the copy a store bound to a host's transaction uses: its
+	// conflicts that abort the transaction are reported with ConflictError.RetryTx.
+	hostTx bool
 	// textLimits bounds, in bytes, the text columns that hold less than any text,
 	// by the field names the checks use (see checkTexts); nil when none does.
 	textLimits map[string]int
@@ -93,6 +100,7 @@ ON CONFLICT (tenant, kind) DO UPDATE SET last_number = last_number + 1 RETURNING
 			minTime:     time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
 			maxTime:     maxTime,
 			classify:    classifySQLite,
+			abortsTx:    sqliteAbortsTx,
 		}, nil
 	case PostgreSQL:
 		return &dialect{
@@ -107,6 +115,7 @@ ON CONFLICT (tenant, kind) DO UPDATE SET last_number = s.last_number + 1 RETURNI
 			minTime:     time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
 			maxTime:     maxTime,
 			classify:    classifyPostgreSQL,
+			abortsTx:    postgresAbortsTx,
 		}, nil
 	case MySQL:
 		return &dialect{
@@ -122,6 +131,7 @@ ON DUPLICATE KEY UPDATE last_number = LAST_INSERT_ID(last_number + 1)`,
 			minTime:     time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC),
 			maxTime:     maxTime,
 			classify:    classifyMySQL,
+			abortsTx:    mysqlAbortsTx,
 			textLimits:  mysqlTextLimits,
 		}, nil
 	}

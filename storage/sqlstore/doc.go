@@ -39,18 +39,22 @@
 //
 // WithTx (and the repositories' WithTx, which incident.Service.Tx and csi.Service.Tx
 // use) binds a store to the host's *sql.Tx: the store's writes commit or roll back
-// with the host's own rows.
+// with the host's own rows. A deadlock or serialization failure there loses the
+// host's whole transaction: its [*ConflictError] says so (RetryTx) and is not
+// retryable for the call; the host rolls back and runs the transaction again.
 //
 // # Errors
 //
 // Driver errors keep their identity (errors.As reaches them) and gain a sentinel:
 // unique violations match [itsm.ErrAlreadyExists]; serialization failures,
 // deadlocks, lock timeouts and SQLite's SQLITE_BUSY and SQLITE_LOCKED match
-// [itsm.ErrConflict] as a [*ConflictError] that [itsm.IsRetryable] reports.
+// [itsm.ErrConflict] as a [*ConflictError] that [itsm.IsRetryable] reports, except
+// in a host transaction the conflict ended (see ConflictError).
 //
 // # Times
 //
 // Times are stored in UTC at microsecond precision: timestamptz in PostgreSQL,
-// DATETIME(6) in MySQL, and in SQLite text "YYYY-MM-DD HH:MM:SS.ffffff" that sorts
-// like the time and that SQLite's date functions read (julianday, strftime).
+// DATETIME(6) in MySQL (through a driver set to parseTime=true and loc=UTC, which
+// the mysql opener enforces), and in SQLite text "YYYY-MM-DD HH:MM:SS.ffffff" that
+// sorts like the time and that SQLite's date functions read (julianday, strftime).
 package sqlstore

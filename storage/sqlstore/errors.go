@@ -16,14 +16,39 @@ var ErrSchemaOutdated = errors.New("sqlstore: database schema is outdated: run M
 
 // ConflictError reports a transaction the database aborted because of a concurrent
 // one: a serialization failure, a deadlock, a lock wait that timed out, SQLite's
-// SQLITE_BUSY or SQLITE_LOCKED. It matches [itsm.ErrConflict], says it is retryable
-// ([itsm.IsRetryable]), and unwraps to the driver's error.
+// SQLITE_BUSY or SQLITE_LOCKED. It matches [itsm.ErrConflict] and unwraps to the
+// driver's error.
+//
+// What may be tried again depends on whose transaction it was:
+//
+//   - On a store that runs its own transactions, the database undid the whole write,
+//     and the same call may succeed when made again: RetryTx is false, and Retryable
+//     (hence [itsm.IsRetryable]) reports true.
+//   - On a store bound to a host's transaction (Store.WithTx), RetryTx reports that
+//     the conflict ended or spoilt the host's transaction itself: any conflict in
+//     PostgreSQL (a deadlock, a serialization failure, a lock not available: any
+//     failed statement aborts the transaction); a deadlock in MySQL and MariaDB
+//     (InnoDB rolls the whole transaction back, and any further statement of tx
+//     runs on its own, in autocommit), and a lock wait timeout there when it rolls
+//     the transaction back too (innodb_rollback_on_timeout); SQLITE_BUSY_SNAPSHOT
+//     (the transaction reads a snapshot it can no longer write from). The host's
+//     earlier work in tx is lost or unusable too: the host must roll tx back and run
+//     the whole transaction again, from BEGIN. Retrying this call alone, in tx,
+//     cannot succeed: Retryable reports false, so that retry loops that ask
+//     [itsm.IsRetryable] stop. Other conflicts leave the host's transaction as it
+//     was before the call (RetryTx false, Retryable true).
 type ConflictError struct {
 	// Err is the driver's error.
 	Err error
+	// RetryTx reports that the host's transaction is lost: roll it back and run it
+	// again. It is never set on a store that runs its own transactions.
+	RetryTx bool
 }
 
 func (e *ConflictError) Error() string {
+	if e.RetryTx {
+		return "sqlstore: concurrent transaction aborted the host's transaction: roll it back and run it again: " + e.Err.Error()
+	}
 	return "sqlstore: concurrent transaction, retry: " + e.Err.Error()
 }
 
@@ -33,8 +58,9 @@ func (e *ConflictError) Is(target error) bool { return target == itsm.ErrConflic
 // Unwrap returns the driver's error.
 func (e *ConflictError) Unwrap() error { return e.Err }
 
-// Retryable reports true: the same operation may succeed when tried again.
-func (e *ConflictError) Retryable() bool { return true }
+// Retryable reports whether the same call may succeed when made again: true unless
+// RetryTx, when only the host's whole transaction can be run again.
+func (e *ConflictError) Retryable() bool { return !e.RetryTx }
 
 // errorClass is what a driver error means to the adapter.
 type errorClass uint8
@@ -68,7 +94,7 @@ func (d *dialect) mapError(err error) error {
 	case classDuplicate:
 		return fmt.Errorf("%w: %w", itsm.ErrAlreadyExists, err)
 	case classConflict:
-		return &ConflictError{Err: err}
+		return &ConflictError{Err: err, RetryTx: d.hostTx && d.abortsTx(code)}
 	}
 	return err
 }
@@ -77,6 +103,7 @@ func (d *dialect) mapError(err error) error {
 const (
 	sqliteBusy                 = 5
 	sqliteLocked               = 6
+	sqliteBusySnapshot         = 517
 	sqliteConstraintPrimaryKey = 1555
 	sqliteConstraintUnique     = 2067
 )
@@ -90,6 +117,10 @@ func classifySQLite(c driverCode) errorClass {
 	}
 	return classOther
 }
+
+// sqliteAbortsTx: a transaction that hit SQLITE_BUSY_SNAPSHOT reads a snapshot older
+// than the last commit, and can never write.
+func sqliteAbortsTx(c driverCode) bool { return c.number == sqliteBusySnapshot }
 
 func classifyPostgreSQL(c driverCode) errorClass {
 	switch c.sqlState {
@@ -110,6 +141,14 @@ const (
 	mariadbRecordChanged  = 1020 // snapshot isolation: the row changed since read
 	mysqlLockNowaitFailed = 3572
 )
+
+// postgresAbortsTx: any failed statement aborts a PostgreSQL transaction.
+func postgresAbortsTx(driverCode) bool { return true }
+
+// mysqlAbortsTx: InnoDB rolls back the whole transaction of a deadlock's victim. (A
+// lock wait timeout does too with innodb_rollback_on_timeout: Store.undoWrite finds
+// out.)
+func mysqlAbortsTx(c driverCode) bool { return c.number == mysqlDeadlock }
 
 func classifyMySQL(c driverCode) errorClass {
 	switch c.number {

@@ -1,11 +1,8 @@
 package sqlstore_test
 
 import (
-	"context"
 	"database/sql"
-	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -108,10 +105,11 @@ func TestBusyIsRetryableConflict(t *testing.T) {
 	}
 }
 
-// TestSerializationFailureIsRetryableConflict runs two host transactions at
+// TestSerializationFailureInHostTransaction runs two host transactions at
 // REPEATABLE READ through the store: the second writer of the same row fails with
-// PostgreSQL's serialization failure, a retryable conflict.
-func TestSerializationFailureIsRetryableConflict(t *testing.T) {
+// PostgreSQL's serialization failure, which aborts its transaction: the error says to
+// run the transaction again, and is not retryable for the call.
+func TestSerializationFailureInHostTransaction(t *testing.T) {
 	t.Parallel()
 	tg, ok := sqltest.Postgres(t)
 	if !ok {
@@ -142,56 +140,64 @@ func TestSerializationFailureIsRetryableConflict(t *testing.T) {
 
 	_, err = svc2.Start(ctx, agent, inc.Ref())
 	require.ErrorIs(t, err, itsm.ErrConflict)
-	assert.True(t, itsm.IsRetryable(err))
+	assert.False(t, itsm.IsRetryable(err))
+	var conflict *sqlstore.ConflictError
+	require.ErrorAs(t, err, &conflict)
+	assert.True(t, conflict.RetryTx)
 	assert.Equal(t, "40001", driverCode(t, "postgres", err))
 }
 
-// TestDeadlockIsRetryableConflict makes two host transactions update two incidents
-// in opposite orders: InnoDB aborts one of them with a deadlock, a retryable conflict.
-func TestDeadlockIsRetryableConflict(t *testing.T) {
+// TestLockWaitTimeoutInHostTransaction makes a host transaction wait for a row
+// another holds longer than innodb_lock_wait_timeout. InnoDB undoes the statement
+// alone (by default) or the whole transaction (innodb_rollback_on_timeout): the
+// error says which, and in the first case the write's savepoint undid it and the
+// host may commit its other work.
+func TestLockWaitTimeoutInHostTransaction(t *testing.T) {
 	t.Parallel()
 	tg, ok := sqltest.MySQL(t)
 	if !ok {
 		t.Skip(sqltest.MySQLEnv + " is not set")
 	}
 	ctx := t.Context()
-	st := tg.New(t)
-	svc, err := incident.NewService(st.Incidents(), incident.Options{})
+	f := newHostFixture(t, tg)
+	inc, err := f.svc.Open(ctx, agent, incident.OpenInput{Title: "held"})
 	require.NoError(t, err)
-	a, err := svc.Open(ctx, agent, incident.OpenInput{Title: "a"})
+	var rollbackOnTimeout bool
+	require.NoError(t, f.st.DB().QueryRowContext(ctx, "SELECT @@innodb_rollback_on_timeout").Scan(&rollbackOnTimeout))
+
+	holder, err := f.st.DB().BeginTx(ctx, nil)
 	require.NoError(t, err)
-	b, err := svc.Open(ctx, agent, incident.OpenInput{Title: "b"})
+	defer holder.Rollback()
+	in, err := f.svc.Tx(holder)
+	require.NoError(t, err)
+	_, err = in.Start(ctx, agent, inc.Ref())
 	require.NoError(t, err)
 
-	begin := func() *incident.Service {
-		tx, err := st.DB().BeginTx(ctx, nil)
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = tx.Rollback() })
-		in, err := svc.Tx(tx)
-		require.NoError(t, err)
-		return in
-	}
-	svc1, svc2 := begin(), begin()
-	_, err = svc1.Start(ctx, agent, a.Ref()) // tx1 locks a
+	waiter, err := f.st.DB().BeginTx(ctx, nil)
 	require.NoError(t, err)
-	_, err = svc2.Start(ctx, agent, b.Ref()) // tx2 locks b
+	defer waiter.Rollback()
+	_, err = waiter.ExecContext(ctx, "SET SESSION innodb_lock_wait_timeout = 1")
 	require.NoError(t, err)
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	wg.Go(func() { _, errs[0] = svc1.Comment(context.WithoutCancel(ctx), agent, b.Ref(), "x", incident.Public) })
-	wg.Go(func() { _, errs[1] = svc2.Comment(context.WithoutCancel(ctx), agent, a.Ref(), "y", incident.Public) })
-	wg.Wait()
+	_, err = waiter.ExecContext(ctx, "INSERT INTO "+f.audit+" (note) VALUES ('waiter')")
+	require.NoError(t, err)
+	in, err = f.svc.Tx(waiter)
+	require.NoError(t, err)
+	_, err = in.Comment(ctx, agent, inc.Ref(), "blocked", incident.Public)
+	require.ErrorIs(t, err, itsm.ErrConflict)
+	assert.Equal(t, 1205, driverCode(t, "mysql", err))
+	var conflict *sqlstore.ConflictError
+	require.ErrorAs(t, err, &conflict)
+	assert.Equal(t, rollbackOnTimeout, conflict.RetryTx)
+	assert.Equal(t, !rollbackOnTimeout, itsm.IsRetryable(err))
+	require.NoError(t, holder.Rollback())
 
-	var deadlocked error
-	for _, err := range errs {
-		if err != nil && !errors.Is(err, itsm.ErrConflict) || err != nil && deadlocked != nil {
-			t.Fatalf("want one deadlock victim, got %v", errs)
-		}
-		if err != nil {
-			deadlocked = err
-		}
+	if rollbackOnTimeout {
+		return
 	}
-	require.Error(t, deadlocked, "one transaction is the deadlock's victim")
-	assert.True(t, itsm.IsRetryable(deadlocked))
-	assert.Equal(t, 1213, driverCode(t, "mysql", deadlocked))
+	require.NoError(t, waiter.Commit())
+	assert.Equal(t, 1, f.auditRows(), "the host's own work commits")
+	assert.Equal(t, 1, f.journalRows(), "the failed comment left nothing")
+	got, err := f.svc.Get(ctx, agent, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), got.Version)
 }

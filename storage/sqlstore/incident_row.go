@@ -6,6 +6,7 @@ import (
 
 	"github.com/itsmkit/itsmkit/incident"
 	"github.com/itsmkit/itsmkit/itsm"
+	"github.com/itsmkit/itsmkit/storage"
 )
 
 // An incident is stored as one row: typed, indexed columns for its identity and for
@@ -32,6 +33,9 @@ func incidentKind() *recordKind[*incident.Incident] {
 
 // incidentArgs returns inc's column values in the order of incidentKind's columns.
 func (d *dialect) incidentArgs(inc *incident.Incident) ([]any, error) {
+	if err := storage.CheckIncident(inc); err != nil {
+		return nil, err
+	}
 	for _, c := range []struct {
 		field    string
 		t        time.Time
@@ -56,11 +60,6 @@ func (d *dialect) incidentArgs(inc *incident.Incident) ([]any, error) {
 		"resolution_code", string(inc.ResolutionCode), "resolution_notes", inc.ResolutionNotes,
 	); err != nil {
 		return nil, err
-	}
-	if inc.Custom != nil {
-		if err := checkCustom("custom", inc.Custom); err != nil {
-			return nil, err
-		}
 	}
 	data, err := appendBody(make([]byte, 0, 512), inc)
 	if err != nil {

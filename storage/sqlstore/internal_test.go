@@ -19,30 +19,40 @@ import (
 
 func TestValidatePrefix(t *testing.T) {
 	t.Parallel()
+	every := []Dialect{SQLite, PostgreSQL, MySQL}
 	tests := []struct {
 		prefix string
-		ok     bool
+		ok     []Dialect // the dialects that accept it
 	}{
-		{"", true},
-		{"itsm_", true},
-		{"_x", true},
-		{"a1_", true},
-		{strings.Repeat("a", MaxTablePrefixLength), true},
-		{strings.Repeat("a", MaxTablePrefixLength+1), false},
-		{"1abc", false},
-		{"Itsm_", false},
-		{"itsm-", false},
-		{"itsm.", false},
-		{"it sm", false},
-		{"x;drop table y;", false},
-		{"é", false},
+		{"", every},
+		{"itsm_", every},
+		{"_x", every},
+		{"a1_", every},
+		{strings.Repeat("a", MaxTablePrefixLength), every},
+		{"sqlite", every},
+		{"sqlitex_", every},
+		{"pg_", every},
+		{"sqlite_", []Dialect{PostgreSQL, MySQL}}, // SQLite reserves sqlite_*
+		{"sqlite_itsm_", []Dialect{PostgreSQL, MySQL}},
+		{strings.Repeat("a", MaxTablePrefixLength+1), nil},
+		{"1abc", nil},
+		{"Itsm_", nil},
+		{"itsm-", nil},
+		{"itsm.", nil},
+		{"it sm", nil},
+		{"x;drop table y;", nil},
+		{"é", nil},
 	}
 	for _, tt := range tests {
-		err := validatePrefix(tt.prefix)
-		if tt.ok {
-			assert.NoError(t, err, "prefix %q", tt.prefix)
-		} else {
-			assert.ErrorIs(t, err, itsm.ErrInvalid, "prefix %q", tt.prefix)
+		for _, name := range every {
+			d, err := name.dialect()
+			require.NoError(t, err)
+			err = validatePrefix(d, tt.prefix)
+			if slices.Contains(tt.ok, name) {
+				assert.NoError(t, err, "%s prefix %q", name, tt.prefix)
+			} else {
+				assert.ErrorIs(t, err, itsm.ErrInvalid, "%s prefix %q", name, tt.prefix)
+			}
 		}
 	}
 }
@@ -188,6 +198,44 @@ func TestMapError(t *testing.T) {
 		}
 	}
 	assert.NoError(t, (&dialect{}).mapError(nil))
+}
+
+// TestConflictInHostTransaction: in a host's transaction, the conflicts that end or
+// spoil the transaction say so (RetryTx) and are not retryable for the call; the
+// others, and every conflict of the store's own transactions, are.
+func TestConflictInHostTransaction(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		dialect Dialect
+		err     error
+		retryTx bool // in a host's transaction
+	}{
+		{PostgreSQL, &pgError{"40001"}, true},
+		{PostgreSQL, &pgError{"40P01"}, true},
+		{PostgreSQL, &pgError{"55P03"}, true},
+		{MySQL, &mysqlError{1213}, true},
+		{MySQL, &mysqlError{1205}, false}, // unless the savepoint is gone: see inTx
+		{MySQL, &mysqlError{3572}, false},
+		{SQLite, &moderncError{517}, true}, // SQLITE_BUSY_SNAPSHOT
+		{SQLite, &ncrucesError{517}, true},
+		{SQLite, &moderncError{5}, false},
+		{SQLite, &moderncError{6}, false},
+	}
+	for _, tt := range tests {
+		for _, hostTx := range []bool{false, true} {
+			d, err := tt.dialect.dialect()
+			require.NoError(t, err)
+			d.hostTx = hostTx
+			got := d.mapError(fmt.Errorf("driver: %w", tt.err))
+			want := hostTx && tt.retryTx
+			var conflict *ConflictError
+			require.ErrorAs(t, got, &conflict)
+			assert.ErrorIs(t, got, itsm.ErrConflict)
+			assert.Equal(t, want, conflict.RetryTx, "%s %v, host transaction %v", tt.dialect, tt.err, hostTx)
+			assert.Equal(t, !want, itsm.IsRetryable(got), "%s %v, host transaction %v", tt.dialect, tt.err, hostTx)
+			assert.Equal(t, want, strings.Contains(got.Error(), "roll it back and run it again"), got.Error())
+		}
+	}
 }
 
 func TestErrSchemaOutdatedMatchesNoSentinel(t *testing.T) {

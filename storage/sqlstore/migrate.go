@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/itsmkit/itsmkit/itsm"
 )
@@ -60,10 +62,11 @@ func (m Migration) Statements() []string {
 // is what Migrate does, minus its lock. It returns [itsm.ErrInvalid] for an unknown
 // dialect or a malformed prefix.
 func MigrationSQL(d Dialect, prefix string) ([]Migration, error) {
-	if _, err := d.dialect(); err != nil {
+	spec, err := d.dialect()
+	if err != nil {
 		return nil, err
 	}
-	if err := validatePrefix(prefix); err != nil {
+	if err := validatePrefix(spec, prefix); err != nil {
 		return nil, err
 	}
 	dir := path.Join("migrations", string(d))
@@ -94,7 +97,9 @@ func MigrationSQL(d Dialect, prefix string) ([]Migration, error) {
 // BEGIN IMMEDIATE; PostgreSQL's pg_advisory_xact_lock; MySQL's GET_LOCK), and a
 // migrator that waited finds nothing left to do. In SQLite and PostgreSQL all pending
 // migrations commit together or not at all; in MySQL, whose DDL commits implicitly,
-// every statement may run again after a failure.
+// every statement may run again after a failure. A Migrate that fails, whatever its
+// context did, leaves no transaction open on the connection it hands back to the
+// pool. A database busy with another transaction fails it with a [ConflictError].
 func (s *Store) Migrate(ctx context.Context) error {
 	if s.tx != nil {
 		return &itsm.ValidationError{Field: "store", Problem: "Migrate cannot run in a host transaction"}
@@ -103,21 +108,50 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	conn, err := s.db.Conn(ctx)
+	conn, err := s.connect(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	defer conn.Close()
 	release, err := s.d.lockMigrations(ctx, conn, s.prefix)
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrate: lock: %w", err)
+		return fmt.Errorf("sqlstore: migrate: lock: %w", s.d.mapError(err))
 	}
 	err = migrate(ctx, conn, s.q.schemaVersion, migrations)
 	if err = errors.Join(err, release(ctx, err == nil)); err != nil {
-		return fmt.Errorf("sqlstore: migrate %s tables %q: %w", s.d.name, s.prefix+"*", err)
+		return fmt.Errorf("sqlstore: migrate %s tables %q: %w", s.d.name, s.prefix+"*", s.d.mapError(err))
 	}
 	s.schema.Store(true)
 	return nil
+}
+
+// connectAttempts bounds the attempts of connect: 1 + 2 + … + 128 ms of pauses.
+const connectAttempts = 9
+
+// connect returns a connection of the write pool. The first connection to a new
+// SQLite file switches it to WAL (the journal_mode pragma of the opener's DSN), which
+// needs the file to itself for a moment: connections that other processes open at
+// the same time may find it busy, and SQLite then refuses them at once, without
+// waiting for the busy timeout (SQLITE_BUSY). connect tries again a few times, after
+// a growing pause, while the database answers busy.
+func (s *Store) connect(ctx context.Context) (*sql.Conn, error) {
+	pause := time.Millisecond
+	for attempt := 1; ; attempt++ {
+		conn, err := s.db.Conn(ctx)
+		if err == nil {
+			return conn, nil
+		}
+		err = s.d.mapError(err)
+		if attempt == connectAttempts || !itsm.IsRetryable(err) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(err, ctx.Err())
+		case <-time.After(pause):
+		}
+		pause *= 2
+	}
 }
 
 func migrate(ctx context.Context, conn *sql.Conn, versionQuery string, migrations []Migration) error {
@@ -146,11 +180,23 @@ func (d *dialect) lockMigrations(ctx context.Context, conn *sql.Conn, prefix str
 		_, err := conn.ExecContext(ctx, query, args...)
 		return err
 	}
+	// endTx ends the transaction whatever ctx has become meanwhile: the connection
+	// goes back to the pool, and must not carry an open transaction (in SQLite, the
+	// write lock) to its next user. If neither COMMIT nor ROLLBACK goes through, the
+	// connection is discarded.
 	endTx := func(ctx context.Context, ok bool) error {
+		ctx = context.WithoutCancel(ctx)
+		var err error
 		if ok {
-			return exec(ctx, "COMMIT")
+			if err = exec(ctx, "COMMIT"); err == nil {
+				return nil
+			}
 		}
-		return exec(context.WithoutCancel(ctx), "ROLLBACK")
+		if rbErr := exec(ctx, "ROLLBACK"); rbErr != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // closes it
+			err = errors.Join(err, rbErr)
+		}
+		return err
 	}
 	switch d.name {
 	case SQLite:

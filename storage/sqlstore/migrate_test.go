@@ -81,12 +81,9 @@ func TestMigrateConcurrently(t *testing.T) {
 		const migrators = 4
 		stores := make([]*sqlstore.Store, migrators)
 		for i := range stores { // each with its own pool: as separate processes would
-			db := fresh.Open(t)
-			// Connect first: a new SQLite file switches to WAL on its first connection,
-			// and SQLite may refuse that switch without waiting while another
-			// connection makes it. The race under test is the migrations'.
-			require.NoError(t, db.PingContext(t.Context()))
-			stores[i] = newStore(t, db, tg.Dialect, fresh.Prefix)
+			// Each pool's first connection also races the others to switch a new
+			// SQLite file to WAL.
+			stores[i] = newStore(t, fresh.Open(t), tg.Dialect, fresh.Prefix)
 		}
 		errs := make([]error, migrators)
 		start := make(chan struct{})
@@ -107,6 +104,66 @@ func TestMigrateConcurrently(t *testing.T) {
 		n, err := stores[0].Incidents().NextNumber(t.Context(), "acme", itsm.KindIncident)
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), n)
+	})
+}
+
+// TestCancelledMigrate cancels Migrate at points where it looks at its context (every
+// one of the last, where it commits, and a sample of the others): it hands its
+// connection back to the pool without a transaction open on it, so the next Migrate
+// on the same pool (of one connection) succeeds.
+func TestCancelledMigrate(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
+		shared := tg.Fresh(t)
+		pool := shared.Open(t)
+		pool.SetMaxOpenConns(1)
+		// fresh returns an empty schema: a new SQLite file, new tables on a server.
+		fresh := func(n int) (*sql.DB, string) {
+			if tg.Dialect == sqlstore.SQLite {
+				return tg.Fresh(t).Open(t), ""
+			}
+			return pool, fmt.Sprintf("%s%d_", shared.Prefix, n)
+		}
+		db, prefix := fresh(0)
+		counter := newCancelAfter(0)
+		require.NoError(t, newStore(t, db, tg.Dialect, prefix).Migrate(counter))
+		const last, sample = 30, 8
+		for n := 1; ; n++ {
+			require.Less(t, n, 2*counter.Looks(), "Migrate never succeeds")
+			if n < counter.Looks()-last && n%sample != 0 {
+				continue
+			}
+			db, prefix := fresh(n)
+			if newStore(t, db, tg.Dialect, prefix).Migrate(newCancelAfter(n)) == nil {
+				break
+			}
+			require.NoError(t, newStore(t, db, tg.Dialect, prefix).Migrate(t.Context()), "after a Migrate cancelled at look %d", n)
+		}
+	})
+}
+
+// TestPrefixesNewAcceptsMigrate: a table prefix that New accepts makes names the
+// dialect takes, and one it does not is refused before anything reaches the
+// database, matching ErrInvalid.
+func TestPrefixesNewAcceptsMigrate(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
+		for _, prefix := range []string{"sqlite_", "pg_", "mysql_", "_", "sqlite"} {
+			t.Run(prefix, func(t *testing.T) {
+				fresh := tg.Fresh(t)
+				if tg.Dialect != sqlstore.SQLite { // the database is shared: make it unique
+					prefix = (prefix + fresh.Prefix)[:min(len(prefix)+len(fresh.Prefix), sqlstore.MaxTablePrefixLength)]
+				}
+				st, err := sqlstore.New(fresh.Open(t), sqlstore.Options{Dialect: tg.Dialect, TablePrefix: prefix})
+				if tg.Dialect == sqlstore.SQLite && strings.HasPrefix(prefix, "sqlite_") {
+					assert.ErrorIs(t, err, itsm.ErrInvalid, "SQLite reserves sqlite_*")
+					return
+				}
+				require.NoError(t, err)
+				require.NoError(t, st.Migrate(t.Context()))
+				n, err := st.Incidents().NextNumber(t.Context(), "acme", itsm.KindIncident)
+				require.NoError(t, err)
+				assert.Equal(t, int64(1), n)
+			})
+		}
 	})
 }
 

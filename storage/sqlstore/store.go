@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/itsmkit/itsmkit/incident"
@@ -19,7 +20,8 @@ type Options struct {
 	// TablePrefix is prepended to every table and index the store creates, so its
 	// tables can sit beside the host's: "itsm_" gives itsm_incidents, itsm_journal …
 	// Lower-case letters, digits and underscores, starting with a letter or an
-	// underscore, at most MaxTablePrefixLength bytes. Empty means no prefix.
+	// underscore, at most MaxTablePrefixLength bytes; with SQLite, not starting with
+	// "sqlite_", which SQLite reserves for its own tables. Empty means no prefix.
 	TablePrefix string
 	// ReadDB, when set, serves the listings and journal reads that do not run in a
 	// transaction. The SQLite opener sets it to a pool of read-only connections beside
@@ -71,7 +73,7 @@ func New(db *sql.DB, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validatePrefix(opts.TablePrefix); err != nil {
+	if err := validatePrefix(d, opts.TablePrefix); err != nil {
 		return nil, err
 	}
 	s := &Store{
@@ -99,10 +101,14 @@ func (s *Store) bind() {
 	s.improvements = Improvements{records[*csi.Item]{s: s, kind: s.improvementKind, q: s.improvementQ}}
 }
 
-func validatePrefix(p string) error {
+// validatePrefix refuses a table prefix that would not make valid names for the
+// tables and indexes of d's migrations.
+func validatePrefix(d *dialect, p string) error {
 	switch {
 	case len(p) > MaxTablePrefixLength:
 		return &itsm.ValidationError{Field: "table_prefix", Problem: fmt.Sprintf("is %d bytes long, more than %d", len(p), MaxTablePrefixLength)}
+	case d.name == SQLite && strings.HasPrefix(p, "sqlite_"):
+		return &itsm.ValidationError{Field: "table_prefix", Problem: fmt.Sprintf("%q starts with sqlite_, which SQLite reserves for its own tables", p)}
 	}
 	for i, c := range []byte(p) {
 		if !(c >= 'a' && c <= 'z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
@@ -131,11 +137,22 @@ func (s *Store) Improvements() *Improvements { return &s.improvements }
 // WithTx returns a store whose reads and writes run in the host's transaction tx, so
 // that they commit or roll back with the host's own rows. The store does not commit or
 // roll back tx. Each write runs in a savepoint where the dialect needs one for the
-// write to stay all-or-nothing inside tx. With PostgreSQL, a failed write aborts tx as
-// any failed statement does.
+// write to stay all-or-nothing inside tx (SQLite, MySQL): a write that fails, or whose
+// context is cancelled, leaves nothing of itself in tx. With PostgreSQL a write is one
+// statement, and a failed write aborts tx as any failed statement does; one whose
+// context is cancelled just as the statement completes may report the cancellation
+// and yet be whole in tx.
+//
+// A conflict with a concurrent transaction is a [ConflictError]. When it ended or
+// spoilt tx itself (a deadlock, a serialization failure; see ConflictError.RetryTx),
+// the error still matches [itsm.ErrConflict] but is not [itsm.IsRetryable]: do not
+// retry the call in tx, roll tx back and run the whole transaction again.
 func (s *Store) WithTx(tx *sql.Tx) *Store {
 	c := *s
 	c.tx = tx
+	d := *s.d
+	d.hostTx = true
+	c.d = &d
 	c.bind()
 	return &c
 }
@@ -206,15 +223,13 @@ func (s *Store) inTx(ctx context.Context, prepare []string, fn func(r runner) er
 		if _, err := s.tx.ExecContext(ctx, "SAVEPOINT itsm_write"); err != nil {
 			return s.d.mapError(err)
 		}
+		// Once the savepoint is set, the write ends with it whatever ctx becomes: a
+		// cancelled context must not leave half a write in the host's transaction.
+		end := context.WithoutCancel(ctx)
 		if err := fn(r); err != nil {
-			_, rbErr := s.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT itsm_write")
-			_, relErr := s.tx.ExecContext(ctx, "RELEASE SAVEPOINT itsm_write")
-			if rbErr != nil || relErr != nil {
-				return errors.Join(err, fmt.Errorf("sqlstore: undo the failed write: %w", errors.Join(rbErr, relErr)))
-			}
-			return err
+			return s.undoWrite(end, err)
 		}
-		_, err := s.tx.ExecContext(ctx, "RELEASE SAVEPOINT itsm_write")
+		_, err := s.tx.ExecContext(end, "RELEASE SAVEPOINT itsm_write")
 		return s.d.mapError(err)
 	}
 	if s.d.prepare {
@@ -234,4 +249,24 @@ func (s *Store) inTx(ctx context.Context, prepare []string, fn func(r runner) er
 		return err
 	}
 	return s.d.mapError(tx.Commit())
+}
+
+// undoWrite rolls the host's transaction back to the savepoint of a write that failed
+// with err, and returns err. When the savepoint is gone after a conflict, the
+// database rolled back the whole transaction (MySQL does on a lock wait timeout with
+// innodb_rollback_on_timeout): err then says so (ConflictError.RetryTx).
+func (s *Store) undoWrite(ctx context.Context, err error) error {
+	_, undoErr := s.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT itsm_write")
+	if undoErr == nil {
+		_, undoErr = s.tx.ExecContext(ctx, "RELEASE SAVEPOINT itsm_write")
+		if undoErr == nil {
+			return err
+		}
+	}
+	var conflict *ConflictError
+	if errors.As(err, &conflict) {
+		conflict.RetryTx = true // made for this call: no one else holds it
+		return err
+	}
+	return errors.Join(err, fmt.Errorf("sqlstore: undo the failed write: %w", undoErr))
 }

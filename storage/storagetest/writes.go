@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"errors"
+	"math"
 	"time"
 
 	"github.com/itsmkit/itsmkit/incident"
@@ -30,6 +31,17 @@ var invalidWrites = []struct {
 	{"an event of another tenant", nil, func(e []itsm.Event) { e[1].Tenant = tenantB }},
 	{"an event of another kind", nil, func(e []itsm.Event) { e[1].Kind = itsm.KindProblem }},
 	{"an event of another version", nil, func(e []itsm.Event) { e[1].Version += 7 }},
+	// (Version, Index) identifies an entry and orders the journal: the entries of a
+	// version are numbered 0, 1, … in the order given.
+	{"two events with one index", nil, func(e []itsm.Event) { e[1].Index = e[0].Index }},
+	{"events in reverse index order", nil, func(e []itsm.Event) { e[0].Index, e[1].Index = e[1].Index, e[0].Index }},
+	// Custom fields hold what JSON decodes to, and nothing else: a store would give
+	// back another type, or share the caller's slice or map.
+	{"a custom []string", func(i *incident.Incident) { i.Custom = map[string]any{"tags": []string{"a"}} }, nil},
+	{"a custom map[string]string", func(i *incident.Incident) { i.Custom = map[string]any{"m": map[string]string{"k": "v"}} }, nil},
+	{"a custom int", func(i *incident.Incident) { i.Custom = map[string]any{"n": 3} }, nil},
+	{"a custom NaN", func(i *incident.Incident) { i.Custom = map[string]any{"list": []any{math.NaN()}} }, nil},
+	{"a custom string with a NUL byte", func(i *incident.Incident) { i.Custom = map[string]any{"s": "a\x00b"} }, nil},
 }
 
 func testInvalidWrites(f *fixture) {

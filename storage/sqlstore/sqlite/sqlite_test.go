@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/ncruces/go-sqlite3/driver" // registers "sqlite3", a second driver
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -136,6 +137,42 @@ func TestConcurrentReadModifyWrite(t *testing.T) {
 	history, err := svc.History(ctx, ana, inc.ID)
 	require.NoError(t, err)
 	assert.Equal(t, int(got.Version), len(history), "one journal entry per version")
+}
+
+// TestConcurrentOpensOfANewFile opens a new file from several goroutines at once, as
+// processes starting together would: the first connection of each switches the file
+// to WAL, which SQLite may refuse at once (SQLITE_BUSY) while another makes the same
+// switch. Every Open must succeed. The race is rare: the test runs it many times,
+// within a time budget (the race detector slows it tenfold).
+func TestConcurrentOpensOfANewFile(t *testing.T) {
+	t.Parallel()
+	const rounds, opens, budget = 80, 8, 1500 * time.Millisecond
+	for _, driver := range []string{"sqlite", "sqlite3"} {
+		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			for round := 0; round < rounds && time.Since(start) < budget; round++ {
+				path := filepath.Join(t.TempDir(), "itsm.db")
+				errs := make([]error, opens)
+				start := make(chan struct{})
+				var wg sync.WaitGroup
+				for i := range errs {
+					wg.Go(func() {
+						<-start
+						st, err := sqlite.Open(t.Context(), path, sqlite.Options{Driver: driver})
+						if errs[i] = err; err == nil {
+							errs[i] = st.Close()
+						}
+					})
+				}
+				close(start)
+				wg.Wait()
+				for i, err := range errs {
+					require.NoError(t, err, "round %d, Open %d", round, i)
+				}
+			}
+		})
+	}
 }
 
 func TestOpenRefusesBadOptions(t *testing.T) {
