@@ -69,7 +69,9 @@ func (l *Loader) Add(ctx context.Context, number string, journal []itsm.Event) e
 // batch's records one per transaction instead, stores every record the repository
 // accepts, drops the refused ones, and returns a [*RefusedError] naming each of them.
 // On any other error (the store is down, ctx is done) the records not yet stored stay
-// queued, so Flush may be retried.
+// queued, so Flush may be retried; the records the repository refused before that
+// error are reported with it (errors.Join of the error and a [*RefusedError]). A batch
+// refused as a whole whose records are each accepted alone returns nil.
 func (l *Loader) Flush(ctx context.Context) error {
 	if len(l.pending) == 0 {
 		return nil
@@ -92,9 +94,17 @@ func (l *Loader) Flush(ctx context.Context) error {
 		case refused(err):
 			refusals = append(refusals, Refusal{Number: rec.Incident.Number, Err: err})
 		default:
-			return fmt.Errorf("incident: load %s: %w", rec.Incident.Number, err)
+			// The refusals so far are reported now: their records left the queue.
+			failed := fmt.Errorf("incident: load %s: %w", rec.Incident.Number, err)
+			if len(refusals) > 0 {
+				return errors.Join(failed, &RefusedError{Refused: refusals})
+			}
+			return failed
 		}
 		l.dropPending(1)
+	}
+	if len(refusals) == 0 { // refused together, every record was stored alone
+		return nil
 	}
 	return &RefusedError{Refused: refusals}
 }
@@ -130,7 +140,10 @@ type Refusal struct {
 
 // Error says how many records were refused, and why the first one was.
 func (e *RefusedError) Error() string {
-	if len(e.Refused) == 1 {
+	switch len(e.Refused) {
+	case 0:
+		return "incident: load: no record refused"
+	case 1:
 		return fmt.Sprintf("incident: load: %s refused: %v", e.Refused[0].Number, e.Refused[0].Err)
 	}
 	return fmt.Sprintf("incident: load: %d records refused, the first %s: %v", len(e.Refused), e.Refused[0].Number, e.Refused[0].Err)

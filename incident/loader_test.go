@@ -125,3 +125,62 @@ func TestLoaderKeepsTheBatchWhenTheStoreFails(t *testing.T) {
 	require.NoError(t, loader.Flush(t.Context()))
 	assert.Equal(t, 1, loader.Loaded())
 }
+
+// pickyBatches refuses batches of more than one record as invalid, and fails the
+// single-record batch of the incident numbered failOn as a store that went down.
+type pickyBatches struct {
+	incident.BatchRepository
+	failOn string
+}
+
+func (p pickyBatches) CreateBatch(ctx context.Context, records []incident.Record) error {
+	switch {
+	case len(records) > 1:
+		return &itsm.ValidationError{Field: "records", Problem: "too many at once"}
+	case records[0].Incident.Number == p.failOn:
+		return errors.New("store down")
+	}
+	return p.BatchRepository.CreateBatch(ctx, records)
+}
+
+// TestLoaderFallbackReportsEveryRefusal: when the record-by-record fallback meets a
+// store failure, the refusals found before it come back with it; and a batch the
+// repository refuses only as a whole is stored without any refusal reported.
+func TestLoaderFallbackReportsEveryRefusal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	var journals [][]itsm.Event
+	var numbers []string
+	for range 3 {
+		inc := itsmtest.IncidentIn(t, h.svc, incident.New)
+		journal, err := h.store.Events(t.Context(), itsmtest.Tenant, inc.ID)
+		require.NoError(t, err)
+		journals, numbers = append(journals, journal), append(numbers, inc.Number)
+	}
+
+	whole := memory.New()
+	loader, err := incident.NewLoader(pickyBatches{BatchRepository: whole}, 3)
+	require.NoError(t, err)
+	for _, j := range journals {
+		require.NoError(t, loader.Add(t.Context(), "", j), "refused together, stored one by one")
+	}
+	assert.Equal(t, 3, loader.Loaded())
+
+	target := memory.New()
+	first, _ := incident.NewLoader(target, 0)
+	require.NoError(t, first.Add(t.Context(), "", journals[0]))
+	require.NoError(t, first.Flush(t.Context()))
+	loader, err = incident.NewLoader(pickyBatches{BatchRepository: target, failOn: numbers[2]}, 3)
+	require.NoError(t, err)
+	require.NoError(t, loader.Add(t.Context(), "", journals[0])) // stored already: refused
+	require.NoError(t, loader.Add(t.Context(), "", journals[1]))
+	err = loader.Add(t.Context(), "", journals[2]) // its write fails: the store is down
+	require.Error(t, err)
+	var refusedErr *incident.RefusedError
+	require.ErrorAs(t, err, &refusedErr, "the refusal found before the failure: %v", err)
+	require.Len(t, refusedErr.Refused, 1)
+	assert.Equal(t, numbers[0], refusedErr.Refused[0].Number)
+	assert.Contains(t, err.Error(), "store down")
+	assert.Equal(t, 1, loader.Loaded())
+	assert.NotEmpty(t, (&incident.RefusedError{}).Error(), "no panic without refusals")
+}

@@ -103,10 +103,18 @@ func defaultSLAs(cal *calendar.Calendar, reopenClosed bool) []*sla.Definition {
 // SLAs returns the incident's SLA clocks as of now, one per SLA definition, in the
 // order of Options.SLAs. A clock is computed from the incident's journal, so it never
 // drifts: after a definition or calendar change the same call is the repair.
+//
+// It fails as Get does when actor may not read the incident. The clocks are computed
+// from the whole journal, work notes included, so every actor who may read the
+// incident sees the same clocks, whatever History shows them.
 func (s *Service) SLAs(ctx context.Context, actor itsm.Actor, id itsm.ID) ([]sla.Clock, error) {
-	journal, err := s.History(ctx, actor, id)
+	inc, err := s.Get(ctx, actor, id)
 	if err != nil {
 		return nil, err
+	}
+	journal, err := s.repo.Events(ctx, actor.Tenant, id)
+	if err != nil {
+		return nil, storeError("SLAs", id, inc.Number, err)
 	}
 	return s.clocks(journal, s.clock.Now())
 }
@@ -169,22 +177,23 @@ func (s *Service) DueSLAs(ctx context.Context, actor itsm.Actor, since time.Time
 		}
 		return nil
 	}
-	// First every incident written at or after since, newest first: the ones closed
-	// or canceled meanwhile are among them.
-	written := make(map[itsm.ID]bool)
-	err := s.each(ctx, actor, Filter{}, ByUpdated, func(inc *Incident) (bool, error) {
-		if inc.UpdatedAt.Before(since) {
-			return false, nil
-		}
-		written[inc.ID] = true
+	// First the unclosed incidents, whose clocks may have run on without a write; then
+	// every incident written at or after since that the first pass did not see. In
+	// this order an incident closed between the two passes is still seen: by the
+	// second, since closing it wrote it.
+	seen := make(map[itsm.ID]bool)
+	err := s.each(ctx, actor, Filter{States: []State{New, InProgress, OnHold, Resolved}}, ByPriority, func(inc *Incident) (bool, error) {
+		seen[inc.ID] = true
 		return true, check(inc)
 	})
 	if err != nil {
 		return alerts, err
 	}
-	// Then the unclosed incidents not written since, whose clocks ran on meanwhile.
-	err = s.each(ctx, actor, Filter{States: []State{New, InProgress, OnHold, Resolved}}, ByPriority, func(inc *Incident) (bool, error) {
-		if written[inc.ID] {
+	err = s.each(ctx, actor, Filter{}, ByUpdated, func(inc *Incident) (bool, error) {
+		if inc.UpdatedAt.Before(since) {
+			return false, nil
+		}
+		if seen[inc.ID] {
 			return true, nil
 		}
 		return true, check(inc)

@@ -1,6 +1,7 @@
 package incident_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -371,4 +372,78 @@ func TestDueSLAsReportsBreachesOfIncidentsSettledSince(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSLAsAreTheSameForEveryReader: the clocks come from the whole journal, work
+// notes included, whoever asks; History hides the notes from callers, SLAs does not.
+func TestSLAsAreTheSameForEveryReader(t *testing.T) {
+	t.Parallel()
+	noted, err := sla.New(sla.Spec{
+		ID: "note-within-1h", Metric: sla.MetricResponse,
+		Targets: map[itsm.Priority]time.Duration{itsm.P1: time.Hour, itsm.P2: time.Hour, itsm.P3: time.Hour, itsm.P4: time.Hour, itsm.P5: time.Hour},
+		Start:   sla.StateIn(string(incident.New), string(incident.InProgress)),
+		Stop:    sla.FieldEquals("visibility", string(incident.WorkNote)),
+	})
+	require.NoError(t, err)
+	h := newHarness(t, incident.Options{SLAs: []*sla.Definition{noted}})
+	inc := itsmtest.OpenIncident(t, h.svc, nil)
+	h.clock.Advance(10 * time.Minute)
+	_, err = h.svc.Comment(t.Context(), itsmtest.Agent, inc.Ref(), "looking", incident.WorkNote)
+	require.NoError(t, err)
+	h.clock.Advance(3 * time.Hour)
+
+	byAgent, err := h.svc.SLAs(t.Context(), itsmtest.Agent, inc.ID)
+	require.NoError(t, err)
+	byCaller, err := h.svc.SLAs(t.Context(), itsmtest.Caller, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, sla.StageMet, byAgent[0].Stage)
+	assert.Equal(t, byAgent, byCaller)
+}
+
+// closingRepo closes an incident, through another service on the same store, when
+// DueSLAs starts its second listing: the moment a scheduler's run can race a close.
+type closingRepo struct {
+	incident.Repository
+	lists *int
+	close func()
+}
+
+func (r closingRepo) List(ctx context.Context, tenant itsm.Tenant, f incident.Filter, p incident.Page) ([]*incident.Incident, string, error) {
+	if *r.lists++; *r.lists == 2 && p.Cursor == "" {
+		r.close()
+	}
+	return r.Repository.List(ctx, tenant, f, p)
+}
+
+// TestDueSLAsSeesABreachClosedDuringTheRun: an incident that breached without a write
+// since the last run and is closed while DueSLAs runs is still reported, by one pass
+// or the other, so the next run (which starts after the breach) need not.
+func TestDueSLAsSeesABreachClosedDuringTheRun(t *testing.T) {
+	t.Parallel()
+	p1 := func(in *incident.OpenInput) { in.Impact, in.Urgency = itsm.ImpactHigh, itsm.UrgencyHigh }
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	inc := itsmtest.OpenIncident(t, h.svc, p1)
+	inc, err := h.svc.Start(ctx, itsmtest.Agent, inc.Ref())
+	require.NoError(t, err)
+	since := h.clock.Now().Add(time.Hour)
+	h.clock.Advance(5 * time.Hour) // the 4 h resolution target passes after since
+
+	lists := 0
+	repo := closingRepo{Repository: h.store, lists: &lists, close: func() {
+		done, err := h.svc.Resolve(ctx, itsmtest.Agent, inc.Ref(), incident.SolvedRemotely, "late")
+		require.NoError(t, err)
+		_, err = h.svc.Close(ctx, itsmtest.Agent, done.Ref())
+		require.NoError(t, err)
+	}}
+	racing, err := incident.NewService(repo, incident.Options{Clock: h.clock})
+	require.NoError(t, err)
+	alerts, err := racing.DueSLAs(ctx, itsmtest.Agent, since)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, lists, 2, "two listings")
+	var breached bool
+	for _, a := range alerts {
+		breached = breached || a.Clock.Record == inc.ID && a.Clock.Definition == incident.ResolutionSLA && slices.Contains(a.Crossed, sla.Breach)
+	}
+	assert.True(t, breached, "the breach is reported: %+v", alerts)
 }
