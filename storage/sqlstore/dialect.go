@@ -71,7 +71,16 @@ type dialect struct {
 	// textLimits bounds, in bytes, the text columns that hold less than any text,
 	// by the field names the checks use (see checkTexts); nil when none does.
 	textLimits map[string]int
+	// maxCustomDepth bounds how deep an incident's custom fields may nest (objects
+	// and arrays, the custom object itself counted), where the record's JSON column
+	// holds less than any depth; 0 for no bound.
+	maxCustomDepth int
 }
+
+// mariadbCustomDepth is the deepest custom value MariaDB's JSON column takes inside
+// the record's JSON object (MariaDB refuses JSON nested 32 levels deep; MySQL takes
+// 100, but the MySQL dialect serves both).
+const mariadbCustomDepth = 30
 
 // mysqlTextLimits are the VARBINARY widths of the MySQL migrations. A longer value
 // is refused before it is written: MySQL refuses it only in strict mode and
@@ -127,12 +136,13 @@ ON CONFLICT (tenant, kind) DO UPDATE SET last_number = s.last_number + 1 RETURNI
 			// statement, no second read.
 			nextNumber: `INSERT INTO {p}sequences (tenant, kind, last_number) VALUES (?, ?, LAST_INSERT_ID(1))
 ON DUPLICATE KEY UPDATE last_number = LAST_INSERT_ID(last_number + 1)`,
-			tableExists: "SELECT count(*) > 0 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
-			minTime:     time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC),
-			maxTime:     maxTime,
-			classify:    classifyMySQL,
-			abortsTx:    mysqlAbortsTx,
-			textLimits:  mysqlTextLimits,
+			tableExists:    "SELECT count(*) > 0 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+			minTime:        time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC),
+			maxTime:        maxTime,
+			classify:       classifyMySQL,
+			abortsTx:       mysqlAbortsTx,
+			textLimits:     mysqlTextLimits,
+			maxCustomDepth: mariadbCustomDepth,
 		}, nil
 	}
 	return nil, &itsm.ValidationError{Field: "dialect", Problem: fmt.Sprintf("unknown value %q (want %q, %q or %q)", string(d), SQLite, PostgreSQL, MySQL)}

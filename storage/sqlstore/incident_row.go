@@ -36,6 +36,9 @@ func (d *dialect) incidentArgs(inc *incident.Incident) ([]any, error) {
 	if err := storage.CheckIncident(inc); err != nil {
 		return nil, err
 	}
+	if err := d.checkCustomDepth(inc.Custom); err != nil {
+		return nil, err
+	}
 	for _, c := range []struct {
 		field    string
 		t        time.Time

@@ -184,3 +184,36 @@ func TestTextLongerThanAColumn(t *testing.T) {
 		}
 	})
 }
+
+// TestCustomFieldsNestedDeeperThanAColumn: MariaDB's JSON column refuses JSON nested
+// 32 levels deep, so the MySQL dialect refuses custom fields nested more than 30
+// levels (inside the record's object) as invalid; the other dialects store them.
+func TestCustomFieldsNestedDeeperThanAColumn(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg sqltest.Target) {
+		ctx := t.Context()
+		repo := tg.New(t).Incidents()
+		builder := itsmtest.Incidents{Tenant: "acme"}
+		nested := func(depth int) map[string]any { // depth maps, the custom object included
+			var v any = "leaf"
+			for range depth - 1 {
+				v = map[string]any{"k": v}
+			}
+			return map[string]any{"c": v}
+		}
+		for _, depth := range []int{30, 31} {
+			inc := builder.New(func(i *incident.Incident) { i.Custom = nested(depth) })
+			err := repo.Create(ctx, inc, itsmtest.CreatedJournal(inc))
+			if tg.Dialect != sqlstore.MySQL || depth <= 30 {
+				require.NoError(t, err, "depth %d", depth)
+				got, err := repo.Get(ctx, "acme", inc.ID)
+				require.NoError(t, err)
+				assert.Equal(t, inc.Custom, got.Custom, "depth %d", depth)
+				continue
+			}
+			require.ErrorIs(t, err, itsm.ErrInvalid, "depth %d", depth)
+			var ve *itsm.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, "custom", ve.Field)
+		}
+	})
+}

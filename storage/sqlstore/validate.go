@@ -27,3 +27,33 @@ func (d *dialect) checkTexts(fieldsAndValues ...string) error {
 	}
 	return nil
 }
+
+// checkCustomDepth refuses custom fields nested deeper than the dialect's record
+// column takes.
+func (d *dialect) checkCustomDepth(custom map[string]any) error {
+	if d.maxCustomDepth == 0 || custom == nil {
+		return nil
+	}
+	if depth := jsonDepth(custom); depth > d.maxCustomDepth {
+		return &itsm.ValidationError{Field: "custom", Problem: fmt.Sprintf("nests %d levels deep, more than the %d %s stores", depth, d.maxCustomDepth, d.name)}
+	}
+	return nil
+}
+
+// jsonDepth is how many objects and arrays v nests, itself included.
+func jsonDepth(v any) int {
+	deepest := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			deepest = max(deepest, jsonDepth(e))
+		}
+	case []any:
+		for _, e := range v {
+			deepest = max(deepest, jsonDepth(e))
+		}
+	default:
+		return 0
+	}
+	return deepest + 1
+}
