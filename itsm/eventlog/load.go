@@ -74,7 +74,8 @@ func UCIMapping() *Mapping { return mustShipped("mappings/uci-incident-event-log
 //     Closed → closed; the other work activities are updates and the three Quality
 //     Indicator bookkeeping activities are ignored;
 //   - Reassignment and Reopen are counted into reassignment_count and reopen_count;
-//   - the first Assignment stamps first_assigned_at, the time to assign (in package
+//   - the first Assignment or Reassignment, whichever comes first (both hand the
+//     incident to a team), stamps first_assigned_at, the time to assign (in package
 //     improvement, Stamps{Assigned: "first_assigned_at"}): the log's assignment_group
 //     column names the team doing each activity, not the incident's assignee, so it
 //     is no journal field;

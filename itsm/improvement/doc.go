@@ -23,6 +23,6 @@
 //
 // The metrics read the incident practice's vocabulary: the states new, in_progress,
 // on_hold, resolved, closed and canceled, and the fields reopen_count,
-// reassignment_count and assignment_group. Journals of other kinds that use the same
-// names are measured alike.
+// reassignment_count, assignment_group and assigned_to. Journals of other kinds that
+// use the same names are measured alike.
 package improvement

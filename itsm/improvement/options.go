@@ -17,11 +17,12 @@ type Calendar interface {
 // Stamps names journal fields that hold a record's milestone times as RFC 3339
 // strings, as the incident practice writes them ("opened_at", "first_assigned_at",
 // "resolved_at", "closed_at"). Each empty name means "derive the milestone from the
-// record's transitions" (see [Record]).
+// journal" (see [Record]: transitions for the states, the assignment fields for the
+// first assignment).
 //
 // When a name is set, the milestone is read from that field only: its latest value in
 // the events at or before AsOf (null clears it), and the milestone counts as reached
-// only when that value is not after AsOf. The transitions are then not consulted, so
+// only when that value is not after AsOf. The journal is then not consulted for it, so
 // a log whose source system stamped milestones by its own rules (the UCI ServiceNow
 // log stamps resolved_at on the last write while resolved, and never on incidents
 // created already resolved) gives the figures that system reports. The Opened field

@@ -13,13 +13,15 @@ import (
 // Record is what the metrics read from one record's journal as of a moment: its state,
 // its milestones and its counters. [ReadRecord] builds it.
 //
-// Without [Stamps], the milestones are derived from the events that set the state (the
-// created event and transitions; To is the state they leave the record in):
+// Without [Stamps], the milestones are derived from the events: the created event and
+// the transitions (To is the state they leave the record in) for the states, and the
+// assignment fields for the first assignment:
 //   - Opened is the created event's At.
 //   - Assigned is the At of the first event whose Data gives the record a non-empty
-//     assignment_group or assigned_to: its first assignment, to a group or a person.
-//     A record created with either was assigned when it was opened. This is the
-//     incident practice's rule for first_assigned_at.
+//     assignment_group or assigned_to (any JSON value but null and "": a source
+//     system may name a person with an object): its first assignment, to a group or a
+//     person. A record created with either was assigned when it was opened. This is
+//     the incident practice's rule for first_assigned_at.
 //   - Resolved is the At of the latest event that leaves the record in resolved.
 //   - Closed is the At of the latest event that leaves the record in closed or
 //     canceled (the incident practice stamps closed_at on both).
@@ -102,7 +104,11 @@ const (
 
 func newReader(s Stamps) *reader {
 	rd := &reader{names: [4]string{opened: s.Opened, assigned: s.Assigned, resolved: s.Resolved, closed: s.Closed}}
-	names := [...]string{fieldReopens, fieldReassignments, fieldGroup, fieldAssignee, s.Opened, s.Assigned, s.Resolved, s.Closed}
+	assignee := fieldAssignee // read only to derive the first assignment
+	if s.Assigned != "" {
+		assignee = ""
+	}
+	names := [...]string{fieldReopens, fieldReassignments, fieldGroup, assignee, s.Opened, s.Assigned, s.Resolved, s.Closed}
 	var buf []byte
 	var ends [len(names)]int
 	for i, name := range names {
@@ -244,8 +250,9 @@ func (f *folder) field(key, value []byte, at time.Time) error {
 	case fieldGroup:
 		err = f.assignGroup(value, at)
 	case fieldAssignee:
-		var who string
-		if who, err = text(value); who != "" {
+		// Any value but null and "" names someone: a string, or a source system's
+		// reference object.
+		if v := string(value); v != "null" && v != `""` {
 			f.assign(at)
 		}
 	}

@@ -262,3 +262,20 @@ func TestReadRecordRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestReadRecordTakesAnyAssignee: a source system may name the assignee with an
+// object; any value but null and "" is an assignment, never an error, and with a
+// stamp for the first assignment the field is not read at all.
+func TestReadRecordTakesAnyAssignee(t *testing.T) {
+	t.Parallel()
+	j := newJournal(1).open(0, "new", nil).
+		update(1, map[string]any{"assigned_to": map[string]any{"id": "ana"}}).
+		update(2, map[string]any{"assigned_to": 7})
+	r, err := improvement.ReadRecord(j.events, time.Time{}, improvement.Stamps{})
+	require.NoError(t, err)
+	assert.Equal(t, h(1), r.Assigned)
+
+	stamped, err := improvement.ReadRecord(j.events, time.Time{}, improvement.Stamps{Assigned: "first_assigned_at"})
+	require.NoError(t, err)
+	assert.True(t, stamped.Assigned.IsZero(), "the stamp alone says when")
+}

@@ -38,8 +38,9 @@ func (a Attainment) Rate() Rate { return Rate{Count: a.Met, Of: a.Met + a.Breach
 // function of the journals, so it can be recomputed for any past moment and after any
 // change to a definition.
 //
-// It returns [itsm.ErrInvalid] for options [NewCollector] refuses and for a journal
-// [ReadRecord] refuses.
+// It returns [itsm.ErrInvalid] for options [NewCollector] refuses, for a journal an
+// SLA definition cannot evaluate, and, when a period is set (the records' openings
+// are read then), for a journal [ReadRecord] refuses.
 func SLAAttainment(journals iter.Seq[[]itsm.Event], defs []*sla.Definition, opts Options) ([]Attainment, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
