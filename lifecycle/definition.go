@@ -50,8 +50,10 @@ type Request[S ~string, T ~string] struct {
 //   - an *itsm.PolicyError with at least one reason, wrapped or not: each reason
 //     becomes a reason of the fire's refusal. A reason whose Err is nil, or matches
 //     neither itsm.ErrForbidden nor itsm.ErrInvalid, counts as a permission refusal:
-//     Fire gives it an Err that matches itsm.ErrForbidden and wraps the original, so
-//     errors.As still finds it. A PolicyError without reasons is not a refusal.
+//     Fire gives it an Err that matches itsm.ErrForbidden and no other itsm sentinel
+//     (so a refusal is never taken for a conflict to retry), in which errors.Is and
+//     errors.As still find the policy's own errors. A PolicyError without reasons, or
+//     a nil *itsm.PolicyError returned as an error, is not a refusal.
 //   - an error joining several (errors.Join, or fmt.Errorf with several %w) whose
 //     parts are all refusals: each part contributes its reasons, recursively.
 //   - any other error matching itsm.ErrForbidden (one reason with code "forbidden")

@@ -119,8 +119,8 @@ func (d *Definition[S, T]) check(ctx context.Context, e *edge[S, T], req Request
 	var reasons []itsm.Reason
 	for _, p := range e.policies {
 		err := p(ctx, req)
-		if err == nil {
-			continue
+		if pe, ok := err.(*itsm.PolicyError); err == nil || ok && pe == nil {
+			continue // a nil *itsm.PolicyError returned as an error allows too
 		}
 		var ok bool
 		if reasons, ok = refusals(reasons, err); !ok {
@@ -136,7 +136,7 @@ func (d *Definition[S, T]) check(ctx context.Context, e *edge[S, T], req Request
 // refusals appends to reasons the reasons err gives, as Policy documents, and reports
 // whether err is a refusal; when it is not, reasons is returned unchanged.
 func refusals(reasons []itsm.Reason, err error) ([]itsm.Reason, bool) {
-	if pe, ok := err.(*itsm.PolicyError); ok && len(pe.Reasons) > 0 {
+	if pe, ok := err.(*itsm.PolicyError); ok && pe != nil && len(pe.Reasons) > 0 {
 		for _, r := range pe.Reasons {
 			reasons = append(reasons, refusal(r))
 		}
@@ -196,10 +196,33 @@ func refusal(r itsm.Reason) itsm.Reason {
 	case r.Err == nil:
 		r.Err = itsm.ErrForbidden
 	case !errors.Is(r.Err, itsm.ErrForbidden) && !errors.Is(r.Err, itsm.ErrInvalid):
-		r.Err = fmt.Errorf("%w: %w", itsm.ErrForbidden, r.Err)
+		r.Err = forbidden{r.Err}
 	}
 	return r
 }
+
+// forbidden is a policy's reason error that matches neither itsm.ErrForbidden nor
+// itsm.ErrInvalid, made a permission refusal. Of the itsm sentinels it matches
+// itsm.ErrForbidden only (a refusal that still matched, say, itsm.ErrConflict would be
+// retried); errors.Is and errors.As still find the policy's own errors in it.
+type forbidden struct{ err error }
+
+func (f forbidden) Error() string { return "forbidden: " + f.err.Error() }
+
+// Is reports whether target is itsm.ErrForbidden, or an error of the policy's that is
+// not one of the itsm sentinels.
+func (f forbidden) Is(target error) bool {
+	switch target {
+	case itsm.ErrForbidden:
+		return true
+	case itsm.ErrNotFound, itsm.ErrAlreadyExists, itsm.ErrConflict, itsm.ErrTransitionNotAllowed, itsm.ErrInvalid:
+		return false
+	}
+	return errors.Is(f.err, target)
+}
+
+// As finds target in the policy's error.
+func (f forbidden) As(target any) bool { return errors.As(f.err, target) }
 
 func (d *Definition[S, T]) notAllowed(subject Subject[S], from S, trigger T) error {
 	err := &itsm.TransitionError{Kind: d.parts.kind, ID: idOf(subject), From: string(from), Trigger: string(trigger)}

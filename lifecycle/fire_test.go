@@ -186,6 +186,9 @@ func TestFireTurnsEveryRefusalIntoAReason(t *testing.T) {
 		{"such a reason joined with an invalid one",
 			errors.Join(&itsm.PolicyError{Reasons: []itsm.Reason{{Code: "window", Err: window}}}, lifecycle.Invalid("reason", "is required")),
 			[]string{"window", "invalid"}, true, true, window},
+		{"a reason matching another sentinel is forbidden and matches only that",
+			&itsm.PolicyError{Reasons: []itsm.Reason{{Code: "busy", Message: "try later", Err: fmt.Errorf("busy: %w", itsm.ErrConflict)}}},
+			[]string{"busy"}, true, false, nil},
 		{"a reason holding a policy error that matches nothing",
 			&itsm.PolicyError{Reasons: []itsm.Reason{{Code: "outer", Err: &itsm.PolicyError{Reasons: []itsm.Reason{{Code: "inner"}}}}}},
 			[]string{"outer"}, true, false, nil},
@@ -201,6 +204,9 @@ func TestFireTurnsEveryRefusalIntoAReason(t *testing.T) {
 			assert.Equal(t, tt.codes, pe.Codes())
 			assert.Equal(t, tt.forbidden, errors.Is(err, itsm.ErrForbidden), "matches ErrForbidden")
 			assert.Equal(t, tt.invalid, errors.Is(err, itsm.ErrInvalid), "matches ErrInvalid")
+			for _, other := range []error{itsm.ErrConflict, itsm.ErrNotFound, itsm.ErrAlreadyExists, itsm.ErrTransitionNotAllowed} {
+				assert.NotErrorIs(t, err, other, "a refusal matches no other sentinel")
+			}
 			for i, r := range pe.Reasons {
 				assert.True(t, errors.Is(r.Err, itsm.ErrForbidden) || errors.Is(r.Err, itsm.ErrInvalid), "reason %d (%s) matches a sentinel", i, r.Code)
 			}
@@ -213,6 +219,20 @@ func TestFireTurnsEveryRefusalIntoAReason(t *testing.T) {
 			assert.Equal(t, New, k.state)
 		})
 	}
+}
+
+// TestFireTakesANilPolicyErrorAsAllowed: a policy that returns a nil
+// *itsm.PolicyError as its error (a typed nil) allows the fire instead of crashing it.
+func TestFireTakesANilPolicyErrorAsAllowed(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().TriggerPolicy(Start, func(context.Context, Request) error {
+		var none *itsm.PolicyError
+		return none
+	}))
+	k := &ticket{state: New}
+	_, err := def.Fire(t.Context(), agent, k, Start, nil)
+	require.NoError(t, err)
+	assert.NotEqual(t, New, k.state)
 }
 
 func TestFireLeavesAPolicysErrorUnchanged(t *testing.T) {
