@@ -49,23 +49,37 @@ const (
 	latest   = mondayEpoch + maxWeeks*nsPerWeek
 )
 
+// The span's bounds in Unix seconds (both are whole seconds).
+const (
+	earliestSec = earliest / int64(time.Second)
+	latestSec   = latest / int64(time.Second)
+)
+
 // clamp returns t in Unix nanoseconds, or earliest or latest when t lies outside them.
+// It reads t's seconds once: inside the span they cannot overflow.
 func clamp(t time.Time) int64 {
-	switch {
-	case inSpan(t):
-		return t.UnixNano()
-	case t.Before(time.Unix(0, earliest)):
+	switch s := t.Unix(); {
+	case s < earliestSec:
 		return earliest
+	case s >= latestSec:
+		return latest
+	default:
+		return s*int64(time.Second) + int64(t.Nanosecond())
 	}
-	return latest
 }
 
 // inSpan reports whether earliest <= t < latest. Both are whole seconds, so t's Unix
 // seconds decide; an instant so far from 1970 that they overflow int64 falls outside.
 func inSpan(t time.Time) bool {
 	s := t.Unix()
-	return earliest/int64(time.Second) <= s && s < latest/int64(time.Second)
+	return earliestSec <= s && s < latestSec
 }
+
+// The span's bounds as times, for comparing zone bounds without building them anew.
+var (
+	earliestTime = time.Unix(0, earliest)
+	latestTime   = time.Unix(0, latest)
+)
 
 // elapsed returns the working time from a to b, earliest <= a <= b <= latest,
 // saturating at forever.
@@ -227,10 +241,10 @@ func (c *Calendar) zoneAt(ns int64) zone {
 	// A bound outside the span from earliest to latest (or none at all) leaves the
 	// stretch unbounded on that side.
 	start, end := t.ZoneBounds()
-	if !start.IsZero() && start.After(time.Unix(0, earliest)) {
+	if !start.IsZero() && start.After(earliestTime) {
 		z.start = start.UnixNano()
 	}
-	if !end.IsZero() && end.Before(time.Unix(0, latest)) {
+	if !end.IsZero() && end.Before(latestTime) {
 		z.end = end.UnixNano()
 	}
 	if z.end <= ns {
@@ -239,7 +253,7 @@ func (c *Calendar) zoneAt(ns int64) zone {
 		// its start: a day early in leap years, so the end can precede t
 		// (golang/go#81583). The offset holds until the next UTC year, where Go's own
 		// lookup starts over.
-		if next := time.Date(t.UTC().Year()+1, 1, 1, 0, 0, 0, 0, time.UTC); next.Before(time.Unix(0, latest)) {
+		if next := time.Date(t.UTC().Year()+1, 1, 1, 0, 0, 0, 0, time.UTC); next.Before(latestTime) {
 			z.end = next.UnixNano()
 		} else {
 			z.end = forever
