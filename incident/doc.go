@@ -5,7 +5,7 @@
 // ServiceNow's vocabulary), who may do what ([Authorizer]), the [Service] with one
 // method per use case, and the [Repository] port that storage adapters implement.
 //
-//	store := memory.New() // or a storage/sqlstore store
+//	store := memory.New() // or the Incidents() of a storage/sqlstore store
 //	svc, err := incident.NewService(store, incident.Options{})
 //	inc, err := svc.Open(ctx, agent, incident.OpenInput{Title: "VPN down", Impact: itsm.ImpactHigh})
 //	inc, err = svc.Assign(ctx, agent, inc.Ref(), "Network", "ana")

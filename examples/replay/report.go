@@ -34,6 +34,9 @@ func writeText(w io.Writer, r *results) {
 	m := r.metrics
 	fmt.Fprintf(w, "\nMetrics over %d incidents (wall time)\n", m.Records)
 	durationTable(w, durationRows(m, false))
+	if m.MTTR.Wall.Count < m.OpenToClose.Wall.Count/2 {
+		fmt.Fprintf(w, "  (few incidents pass through resolved in this log: it resolves by closing, so read open → closed as its resolution time)\n")
+	}
 	for _, row := range rateRows(m) {
 		fmt.Fprintf(w, "  %-26s %7d of %d (%.2f%%)\n", row.name, row.r.Count, row.r.Of, row.r.Percent())
 	}
@@ -48,7 +51,17 @@ func writeText(w io.Writer, r *results) {
 		durationTable(w, durationRows(m, true))
 	}
 	fmt.Fprintf(w, "\nSLA attainment against the default incident SLAs (24×7)\n")
+	clocks := 0
 	for _, a := range r.attainment {
+		clocks += a.Met + a.Breached + a.Open + a.Cancelled
+	}
+	if clocks == 0 {
+		fmt.Fprintf(w, "  no clock started: the SLAs' targets depend on priority, which the log does not give\n")
+	}
+	for _, a := range r.attainment {
+		if clocks == 0 {
+			break
+		}
 		fmt.Fprintf(w, "  %-26s %7d of %d met (%.2f%%); %d undecided, %d cancelled\n", a.Definition, a.Met, a.Met+a.Breached, a.Rate().Percent(), a.Open, a.Cancelled)
 	}
 	fmt.Fprintf(w, "\nTime in state (median per incident)\n")
