@@ -85,7 +85,7 @@ func (s *Service) closeIfDue(ctx context.Context, actor itsm.Actor, inc *Inciden
 		switch {
 		case err == nil:
 			return done, nil
-		case !s.inTx && retryable(err): // in a host's transaction, the host retries
+		case !s.inTx && itsm.IsRetryableConflict(err): // in a host's transaction, the host retries
 			fresh, err := s.repo.Get(ctx, actor.Tenant, inc.ID)
 			if errors.Is(err, itsm.ErrNotFound) {
 				return nil, nil

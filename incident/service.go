@@ -686,19 +686,11 @@ func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, change f
 			s.committed(ctx, events)
 			return inc, nil
 		}
-		if ref.Version != 0 || s.inTx || attempt == autoRetries || !retryable(err) {
+		if ref.Version != 0 || s.inTx || attempt == autoRetries || !itsm.IsRetryableConflict(err) {
 			return nil, err
 		}
 		s.log.DebugContext(ctx, "incident write conflict, retrying", "id", ref.ID, "attempt", attempt)
 	}
-}
-
-// retryable reports whether a write that failed with err may succeed on a new read: a
-// conflict, unless it says otherwise (Retryable() false: a storage adapter that lost
-// the transaction it wrote in).
-func retryable(err error) bool {
-	var r interface{ Retryable() bool }
-	return errors.Is(err, itsm.ErrConflict) && (!errors.As(err, &r) || r.Retryable())
 }
 
 func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, change func(inc *Incident, at time.Time) (itsm.Event, error)) (*Incident, []itsm.Event, error) {

@@ -143,6 +143,16 @@ func IsRetryable(err error) bool {
 	return errors.As(err, &r) && r.Retryable()
 }
 
+// IsRetryableConflict reports whether a write that failed with err may succeed when
+// done again from a fresh read: err matches [ErrConflict] (another writer won, or the
+// database aborted a concurrent transaction) and does not say, through Retryable()
+// false, that retrying cannot succeed (a storage adapter that lost the host
+// transaction the write ran in).
+func IsRetryableConflict(err error) bool {
+	var r interface{ Retryable() bool }
+	return errors.Is(err, ErrConflict) && (!errors.As(err, &r) || r.Retryable())
+}
+
 func orDefault(s, def string) string {
 	if s == "" {
 		return def

@@ -423,3 +423,29 @@ func ExampleFormatNumber() {
 	fmt.Println(itsm.FormatNumber("INC", 42))
 	// Output: INC0000042
 }
+
+// lost is a conflict that says retrying the call cannot succeed.
+type lost struct{ error }
+
+func (lost) Retryable() bool { return false }
+
+func (lost) Is(target error) bool { return target == itsm.ErrConflict }
+
+func TestIsRetryableConflict(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"a stale version", fmt.Errorf("read version 1: %w", itsm.ErrConflict), true},
+		{"a conflict that says it may be retried", retryable{fmt.Errorf("busy: %w", itsm.ErrConflict)}, true},
+		{"a conflict that says it cannot be", fmt.Errorf("write: %w", lost{errors.New("deadlock")}), false},
+		{"retryable but no conflict", retryable{errors.New("timeout")}, false},
+		{"not found", itsm.ErrNotFound, false},
+		{"nil", nil, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, itsm.IsRetryableConflict(tt.err), tt.name)
+	}
+}

@@ -2,7 +2,6 @@ package csi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -41,18 +40,11 @@ func (s *Service) write(ctx context.Context, actor itsm.Actor, ref Ref, c change
 			s.committed(ctx, events)
 			return it, nil
 		}
-		if ref.Version != 0 || s.inTx || attempt == autoRetries || !retryable(err) {
+		if ref.Version != 0 || s.inTx || attempt == autoRetries || !itsm.IsRetryableConflict(err) {
 			return nil, err
 		}
 		s.log.DebugContext(ctx, "improvement write conflict, retrying", "id", ref.ID, "attempt", attempt)
 	}
-}
-
-// retryable reports whether a write that failed with err may succeed on a new read: a
-// conflict, unless it says otherwise.
-func retryable(err error) bool {
-	var r interface{ Retryable() bool }
-	return errors.Is(err, itsm.ErrConflict) && (!errors.As(err, &r) || r.Retryable())
 }
 
 func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, c change) (*Item, []itsm.Event, error) {
