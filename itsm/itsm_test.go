@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -175,6 +177,10 @@ func TestActorValidate(t *testing.T) {
 		{"tenant with space", itsm.Actor{ID: "ana", Tenant: " acme"}, "actor.tenant"},
 		{"tenant with NUL", itsm.Actor{ID: "ana", Tenant: "ac\x00me"}, "actor.tenant"},
 		{"tenant invalid UTF-8", itsm.Actor{ID: "ana", Tenant: "\xff"}, "actor.tenant"},
+		{"tenant with DEL", itsm.Actor{ID: "ana", Tenant: "ac\x7fme"}, "actor.tenant"},
+		{"tenant with tab", itsm.Actor{ID: "ana", Tenant: "acme\t"}, "actor.tenant"},
+		{"tenant ending in a no-break space", itsm.Actor{ID: "ana", Tenant: "acme\u00a0"}, "actor.tenant"},
+		{"id with C1 control", itsm.Actor{ID: "an\u0085a", Tenant: "acme"}, "actor.id"},
 		{"tenant too long", itsm.Actor{ID: "ana", Tenant: itsm.Tenant(strings.Repeat("t", itsm.MaxKeyLength+1))}, "actor.tenant"},
 		{"empty role", itsm.Actor{ID: "ana", Tenant: "acme", Roles: []itsm.Role{"agent", ""}}, "actor.roles[1]"},
 	}
@@ -190,6 +196,25 @@ func TestActorValidate(t *testing.T) {
 	assert.True(t, ok.HasRole(itsm.RoleManager, itsm.RoleAgent))
 	assert.False(t, ok.HasRole(itsm.RoleManager))
 	assert.Equal(t, "ana@acme", ok.String())
+}
+
+// FuzzTenantValidate checks Validate against the rules it documents, written the
+// slow way: the fast path for plain ASCII keys must agree with them on every input.
+func FuzzTenantValidate(f *testing.F) {
+	for _, s := range []string{"acme", "", " acme", "acme ", "a b", "~", "ac\x7fme", "a\tb", "é", "acme\u00a0", "\u0085", "\xff", strings.Repeat("t", itsm.MaxKeyLength)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := s != "" && len(s) <= itsm.MaxKeyLength && utf8.ValidString(s) &&
+			strings.TrimSpace(s) == s && strings.IndexFunc(s, unicode.IsControl) < 0
+		err := itsm.Tenant(s).Validate()
+		if want != (err == nil) {
+			t.Fatalf("Validate(%q) = %v, want valid %v", s, err, want)
+		}
+		if err != nil && !errors.Is(err, itsm.ErrInvalid) {
+			t.Fatalf("Validate(%q) = %v, does not match ErrInvalid", s, err)
+		}
+	})
 }
 
 func TestDefaultPriorityMatrix(t *testing.T) {
