@@ -38,6 +38,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h asked for the usage, which is printed: not a failure
+		}
 		fmt.Fprintln(os.Stderr, "replay:", err)
 		if errors.Is(err, errUsage) {
 			os.Exit(2)
@@ -59,6 +62,10 @@ type config struct {
 func parse(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, errUsage)
+		fs.PrintDefaults()
+	}
 	var c config
 	fs.StringVar(&c.mapping, "mapping", "uci", "the log's mapping: uci, bpic2014, or a mapping JSON file")
 	fs.StringVar(&c.html, "html", "replay-report.html", "where to write the HTML report (\"\" for none)")
@@ -72,6 +79,9 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	var files []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return c, err // -h or -help: the usage is printed
+			}
 			return c, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		if fs.NArg() == 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,6 +86,20 @@ func TestReplayUsage(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	assert.True(t, errors.Is(run(t.Context(), []string{"a.csv", "b.csv"}, &out, &errOut), errUsage), "one log at a time")
 	assert.True(t, errors.Is(run(t.Context(), []string{"a.csv", "-store"}, &out, &errOut), errUsage), "a flag after the log still needs its value")
+}
+
+// TestReplayHelp: -h prints the usage line and every flag, and is not a usage error
+// (main exits 0 for it).
+func TestReplayHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "-help"} {
+		var out, errOut bytes.Buffer
+		err := run(t.Context(), []string{arg}, &out, &errOut)
+		require.ErrorIs(t, err, flag.ErrHelp, arg)
+		assert.False(t, errors.Is(err, errUsage), arg)
+		assert.Contains(t, errOut.String(), "usage: replay [-mapping")
+		assert.Contains(t, errOut.String(), "-hours")
+	}
 }
 
 // TestParseFlagsAfterTheLog: flags may come before or after the log, as in
