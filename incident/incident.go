@@ -78,6 +78,9 @@ func (i *Incident) SetLifecycleState(s State) { i.State = s }
 // SubjectID implements lifecycle.Identified.
 func (i *Incident) SubjectID() itsm.ID { return i.ID }
 
+// SubjectNumber implements lifecycle.Numbered.
+func (i *Incident) SubjectNumber() string { return i.Number }
+
 // Snapshot implements lifecycle.Snapshotter: a failed transition restores every field.
 func (i *Incident) Snapshot() (restore func()) {
 	saved := i.Clone()

@@ -72,6 +72,7 @@ func (i *Incident) Ref() Ref { return Ref{ID: i.ID, Version: i.Version} }
 // (OpRead, as Get does) before anything else: an actor who may not read the incident
 // gets that refusal, matching [itsm.ErrForbidden], whatever the write, the version
 // given or the incident's state, so a write tells them nothing a Get would not.
+// Refusals past that point name the incident by its number.
 //
 // A field update that changes no field (Assign of the current group and assignee to
 // an incident in progress or on hold, SetImpactUrgency with the current assessment,
@@ -637,7 +638,7 @@ func isWorkNote(e itsm.Event) bool {
 // authorizer.
 func (s *Service) updatable(ctx context.Context, actor itsm.Actor, inc *Incident, op Operation) error {
 	if s.def.IsFinal(inc.State) {
-		return &itsm.TransitionError{Kind: itsm.KindIncident, ID: inc.ID, From: string(inc.State), Trigger: string(op)}
+		return &itsm.TransitionError{Kind: itsm.KindIncident, ID: inc.ID, Number: inc.Number, From: string(inc.State), Trigger: string(op)}
 	}
 	return s.authorize(ctx, actor, op, inc)
 }

@@ -206,6 +206,64 @@ func TestRefusalListsEveryReason(t *testing.T) {
 	assert.ErrorIs(t, err, itsm.ErrInvalid)
 }
 
+// TestRefusalsNameTheIncidentByNumber: a refusal given to an actor who may read the
+// incident carries its number and names it by that number, whether the lifecycle or
+// the service refuses.
+func TestRefusalsNameTheIncidentByNumber(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, incident.Options{})
+	ctx := t.Context()
+	tests := []struct {
+		name  string
+		state incident.State
+		do    func(ref incident.Ref) error
+	}{
+		{"close a new incident", incident.New, func(ref incident.Ref) error {
+			_, err := h.svc.Close(ctx, itsmtest.Agent, ref)
+			return err
+		}},
+		{"resolve without code", incident.InProgress, func(ref incident.Ref) error {
+			_, err := h.svc.Resolve(ctx, itsmtest.Agent, ref, "", "notes")
+			return err
+		}},
+		{"its caller resolves", incident.InProgress, func(ref incident.Ref) error {
+			_, err := h.svc.Resolve(ctx, itsmtest.Caller, ref, incident.SolvedRemotely, "done")
+			return err
+		}},
+		{"update a closed incident", incident.Closed, func(ref incident.Ref) error {
+			_, err := h.svc.SetImpactUrgency(ctx, itsmtest.Agent, ref, itsm.ImpactHigh, itsm.UrgencyHigh)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			inc := itsmtest.IncidentIn(t, h.svc, tt.state)
+			require.NotEmpty(t, inc.Number)
+
+			err := tt.do(inc.Ref())
+
+			require.Error(t, err)
+			var id itsm.ID
+			var number string
+			var te *itsm.TransitionError
+			var pe *itsm.PolicyError
+			switch {
+			case errors.As(err, &te):
+				id, number = te.ID, te.Number
+			case errors.As(err, &pe):
+				id, number = pe.ID, pe.Number
+			default:
+				require.Failf(t, "not a refusal", "%T: %v", err, err)
+			}
+			assert.Equal(t, inc.ID, id, "the ID stays for errors.As")
+			assert.Equal(t, inc.Number, number)
+			assert.Contains(t, err.Error(), "incident "+inc.Number+": ")
+			assert.NotContains(t, err.Error(), inc.ID.String(), "the number names the incident, once")
+		})
+	}
+}
+
 func TestCallerPermissions(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, incident.Options{})

@@ -43,8 +43,11 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 // TransitionError reports a trigger that the lifecycle does not define in the record's
 // current state. It matches [ErrTransitionNotAllowed].
 type TransitionError struct {
-	Kind    Kind
-	ID      ID
+	Kind Kind
+	ID   ID
+	// Number is the record's human number (such as "INC0000042"), when known. The
+	// message names the record by it, or by ID when it is empty.
+	Number  string
 	From    string
 	Trigger string
 	// Permitted lists the triggers the state does define, sorted, to help the caller.
@@ -53,10 +56,7 @@ type TransitionError struct {
 
 func (e *TransitionError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s", orDefault(string(e.Kind), "record"))
-	if !e.ID.IsZero() {
-		fmt.Fprintf(&b, " %s", e.ID)
-	}
+	b.WriteString(subject(e.Kind, e.ID, e.Number))
 	fmt.Fprintf(&b, ": %q is not allowed in state %q", e.Trigger, e.From)
 	if len(e.Permitted) > 0 {
 		fmt.Fprintf(&b, " (allowed: %s)", strings.Join(e.Permitted, ", "))
@@ -84,8 +84,11 @@ type Reason struct {
 // matches [ErrForbidden] when any reason is a permission refusal and [ErrInvalid] when
 // any is a validation refusal, and [errors.As] reaches each reason's typed error.
 type PolicyError struct {
-	Kind    Kind
-	ID      ID
+	Kind Kind
+	ID   ID
+	// Number is the record's human number (such as "INC0000042"), when known. The
+	// message names the record by it, or by ID when it is empty.
+	Number  string
 	Trigger string
 	Reasons []Reason
 }
@@ -95,11 +98,7 @@ func (e *PolicyError) Error() string {
 	for i, r := range e.Reasons {
 		msgs[i] = r.Message
 	}
-	subject := orDefault(string(e.Kind), "record")
-	if !e.ID.IsZero() {
-		subject += " " + e.ID.String()
-	}
-	return fmt.Sprintf("%s: %q refused: %s", subject, e.Trigger, strings.Join(msgs, "; "))
+	return fmt.Sprintf("%s: %q refused: %s", subject(e.Kind, e.ID, e.Number), e.Trigger, strings.Join(msgs, "; "))
 }
 
 // Is reports whether any reason matches target ([ErrForbidden] or [ErrInvalid]).
@@ -151,6 +150,19 @@ func IsRetryable(err error) bool {
 func IsRetryableConflict(err error) bool {
 	var r interface{ Retryable() bool }
 	return errors.Is(err, ErrConflict) && (!errors.As(err, &r) || r.Retryable())
+}
+
+// subject names a record in an error message: its kind ("record" when unknown), then
+// its number, or its ID when it has no number.
+func subject(kind Kind, id ID, number string) string {
+	s := orDefault(string(kind), "record")
+	switch {
+	case number != "":
+		return s + " " + number
+	case !id.IsZero():
+		return s + " " + id.String()
+	}
+	return s
 }
 
 func orDefault(s, def string) string {

@@ -364,6 +364,37 @@ func TestErrorsMatchTheirSentinels(t *testing.T) {
 	assert.NotErrorIs(t, onlyForbidden, itsm.ErrInvalid)
 }
 
+// TestRefusalsNameTheRecordByNumber: a TransitionError or PolicyError names the
+// record by its number when it has one, by its ID otherwise, and by its kind alone
+// when it has neither.
+func TestRefusalsNameTheRecordByNumber(t *testing.T) {
+	t.Parallel()
+	id := itsm.MustParseID("0190c8a1-7b2e-7c3d-8e4f-5a6b7c8d9e0f")
+	reasons := []itsm.Reason{{Code: "invalid", Message: "invalid resolution_code: is required", Err: itsm.ErrInvalid}}
+	tests := []struct {
+		name   string
+		kind   itsm.Kind
+		id     itsm.ID
+		number string
+		want   string // the subject both messages start with
+	}{
+		{"number and ID", itsm.KindIncident, id, "INC0000042", "incident INC0000042"},
+		{"number only", itsm.KindIncident, itsm.ID{}, "INC0000042", "incident INC0000042"},
+		{"ID only", itsm.KindIncident, id, "", "incident " + id.String()},
+		{"neither", itsm.KindIncident, itsm.ID{}, "", "incident"},
+		{"no kind", "", id, "CSI0000007", "record CSI0000007"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			te := &itsm.TransitionError{Kind: tt.kind, ID: tt.id, Number: tt.number, From: "new", Trigger: "close", Permitted: []string{"assign"}}
+			assert.Equal(t, tt.want+`: "close" is not allowed in state "new" (allowed: assign)`, te.Error())
+			pe := &itsm.PolicyError{Kind: tt.kind, ID: tt.id, Number: tt.number, Trigger: "resolve", Reasons: reasons}
+			assert.Equal(t, tt.want+`: "resolve" refused: invalid resolution_code: is required`, pe.Error())
+		})
+	}
+}
+
 type retryable struct{ error }
 
 func (retryable) Retryable() bool { return true }

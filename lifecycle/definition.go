@@ -30,6 +30,13 @@ type Identified interface {
 	SubjectID() itsm.ID
 }
 
+// Numbered is implemented by subjects that have a human number (such as
+// "INC0000042"); Fire copies it into the errors it returns, whose messages then name
+// the subject by its number rather than its ID. An empty number counts as none.
+type Numbered interface {
+	SubjectNumber() string
+}
+
 // Request is what policies and actions see of one fire.
 type Request[S ~string, T ~string] struct {
 	Actor   itsm.Actor

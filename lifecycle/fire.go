@@ -130,7 +130,7 @@ func (d *Definition[S, T]) check(ctx context.Context, e *edge[S, T], req Request
 	if reasons == nil {
 		return nil
 	}
-	return &itsm.PolicyError{Kind: d.parts.kind, ID: idOf(req.Subject), Trigger: string(req.Trigger), Reasons: reasons}
+	return &itsm.PolicyError{Kind: d.parts.kind, ID: idOf(req.Subject), Number: numberOf(req.Subject), Trigger: string(req.Trigger), Reasons: reasons}
 }
 
 // refusals appends to reasons the reasons err gives, as Policy documents, and reports
@@ -225,7 +225,7 @@ func (f forbidden) Is(target error) bool {
 func (f forbidden) As(target any) bool { return errors.As(f.err, target) }
 
 func (d *Definition[S, T]) notAllowed(subject Subject[S], from S, trigger T) error {
-	err := &itsm.TransitionError{Kind: d.parts.kind, ID: idOf(subject), From: string(from), Trigger: string(trigger)}
+	err := &itsm.TransitionError{Kind: d.parts.kind, ID: idOf(subject), Number: numberOf(subject), From: string(from), Trigger: string(trigger)}
 	if n := d.nodes[from]; n != nil {
 		for _, t := range n.triggers {
 			err.Permitted = append(err.Permitted, string(t))
@@ -234,8 +234,12 @@ func (d *Definition[S, T]) notAllowed(subject Subject[S], from S, trigger T) err
 	return err
 }
 
-// name names subject in error messages: its kind, and its ID when it has one.
+// name names subject in error messages: its kind, then its number when it has one,
+// else its ID when it has one.
 func (d *Definition[S, T]) name(subject Subject[S]) string {
+	if n := numberOf(subject); n != "" {
+		return string(d.parts.kind) + " " + n
+	}
 	if id := idOf(subject); !id.IsZero() {
 		return string(d.parts.kind) + " " + id.String()
 	}
@@ -247,4 +251,11 @@ func idOf[S ~string](subject Subject[S]) itsm.ID {
 		return s.SubjectID()
 	}
 	return itsm.ID{}
+}
+
+func numberOf[S ~string](subject Subject[S]) string {
+	if s, ok := subject.(Numbered); ok {
+		return s.SubjectNumber()
+	}
+	return ""
 }

@@ -70,6 +70,60 @@ func TestFireWithoutIDLeavesTheErrorIDZero(t *testing.T) {
 	assert.True(t, te.ID.IsZero())
 }
 
+// numberedTicket is a ticket with a human number.
+type numberedTicket struct {
+	ticket
+	number string
+}
+
+func (k *numberedTicket) SubjectNumber() string { return k.number }
+
+// TestFireNamesANumberedSubjectByItsNumber: the errors Fire builds carry a Numbered
+// subject's number besides its ID, and their messages name the subject by it; a
+// subject without a number is named by its ID, as before.
+func TestFireNamesANumberedSubjectByItsNumber(t *testing.T) {
+	t.Parallel()
+	def := build(t, ticketBuilder().
+		TriggerPolicy(Start, func(context.Context, Request) error { return lifecycle.Invalid("assignee", "is required") }).
+		Action(Hold, func(context.Context, Request) error { return errBoom }))
+	id := itsm.NewID()
+	tests := []struct {
+		name    string
+		subject lifecycle.Subject[State]
+		number  string
+		named   string // how the messages name the subject
+	}{
+		{"numbered", &numberedTicket{ticket: ticket{id: id, state: New}, number: "TKT0000007"}, "TKT0000007", "ticket TKT0000007"},
+		{"numbered, no number yet", &numberedTicket{ticket: ticket{id: id, state: New}}, "", "ticket " + id.String()},
+		{"not numbered", &ticket{id: id, state: New}, "", "ticket " + id.String()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, k := t.Context(), tt.subject
+
+			_, err := def.Fire(ctx, agent, k, Close, nil)
+			var te *itsm.TransitionError
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, id, te.ID)
+			assert.Equal(t, tt.number, te.Number)
+			assert.Equal(t, tt.named+`: "close" is not allowed in state "new" (allowed: cancel, start)`, err.Error())
+
+			_, err = def.Fire(ctx, agent, k, Start, nil)
+			var pe *itsm.PolicyError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, id, pe.ID)
+			assert.Equal(t, tt.number, pe.Number)
+			assert.Equal(t, tt.named+`: "start" refused: invalid assignee: is required`, err.Error())
+
+			k.SetLifecycleState(Open)
+			_, err = def.Fire(ctx, agent, k, Hold, nil)
+			require.ErrorIs(t, err, errBoom)
+			assert.Equal(t, "lifecycle: "+tt.named+`: action 1 of "hold": boom`, err.Error())
+		})
+	}
+}
+
 func TestFireChecksTheContextFirst(t *testing.T) {
 	t.Parallel()
 	ran := false

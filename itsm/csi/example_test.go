@@ -127,7 +127,7 @@ func ExampleService_Revise() {
 	// Output:
 	// 4 11.5 6 <nil>
 	// updated {"baseline":11.5,"target":6} baseline measured over Q1
-	// improvement: "revise" refused: invalid target: 12 does not improve on the baseline 11.5 (lower_is_better)
+	// improvement CSI0000001: "revise" refused: invalid target: 12 does not improve on the baseline 11.5 (lower_is_better)
 	// true
 }
 

@@ -65,6 +65,9 @@ func (it *Item) SetLifecycleState(s State) { it.State = s }
 // SubjectID implements lifecycle.Identified.
 func (it *Item) SubjectID() itsm.ID { return it.ID }
 
+// SubjectNumber implements lifecycle.Numbered.
+func (it *Item) SubjectNumber() string { return it.Number }
+
 // Snapshot implements lifecycle.Snapshotter: a failed transition restores every field.
 func (it *Item) Snapshot() (restore func()) {
 	saved := *it

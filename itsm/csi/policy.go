@@ -21,8 +21,9 @@ const (
 
 // Authorizer decides whether actor may perform op on it. It returns nil to allow, or
 // an error matching [itsm.ErrForbidden] (see [Forbidden]) to refuse. For OpRegister it
-// is the item about to be created; for a List, it holds only the tenant. Hosts replace
-// it through Options.Authorize to map their own roles.
+// is the item about to be created; for a List, it holds only the tenant. Every write
+// asks OpRead on the stored item before its own operation. Hosts replace it through
+// Options.Authorize to map their own roles.
 type Authorizer func(ctx context.Context, actor itsm.Actor, op Operation, it *Item) error
 
 // DefaultAuthorizer grants:

@@ -73,7 +73,7 @@ func (s *Service) Revise(ctx context.Context, actor itsm.Actor, ref Ref, in Revi
 	}
 	return s.write(ctx, actor, ref, func(it *Item, _ time.Time) (itsm.Event, error) {
 		if !revisable(it.State) {
-			return itsm.Event{}, &itsm.TransitionError{Kind: itsm.KindImprovement, ID: it.ID, From: string(it.State), Trigger: string(OpRevise)}
+			return itsm.Event{}, &itsm.TransitionError{Kind: itsm.KindImprovement, ID: it.ID, Number: it.Number, From: string(it.State), Trigger: string(OpRevise)}
 		}
 		if err := s.authorize(ctx, actor, OpRevise, it); err != nil {
 			return itsm.Event{}, err
@@ -81,6 +81,9 @@ func (s *Service) Revise(ctx context.Context, actor itsm.Actor, ref Ref, in Revi
 		plan := planOf(it)
 		in.apply(&plan)
 		if err := plan.check(OpRevise); err != nil {
+			if pe, ok := err.(*itsm.PolicyError); ok { // name the item, as Register cannot
+				pe.ID, pe.Number = it.ID, it.Number
+			}
 			return itsm.Event{}, err
 		}
 		metric, unit := it.Metric, it.Unit

@@ -46,6 +46,12 @@ type Ref struct {
 // whose rules span the stored fields, before writing), scopes everything by the
 // actor's tenant, and writes the new item version and its journal entry in one atomic
 // Repository call.
+//
+// Every write reads the item, then asks the authorizer whether actor may read it
+// (OpRead, as Get does) before anything else: an actor who may not read the item gets
+// that refusal, matching [itsm.ErrForbidden], whatever the write, the version given or
+// the item's state, so a write tells them nothing a Get would not. Refusals past that
+// point name the item by its number.
 type Service struct {
 	repo      Repository
 	clock     itsm.Clock

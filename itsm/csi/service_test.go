@@ -273,6 +273,118 @@ func TestRefusalListsEveryReason(t *testing.T) {
 	assert.ErrorIs(t, err, itsm.ErrInvalid)
 }
 
+// TestRefusalsNameTheItemByNumber: a refusal given to an actor who may read the item
+// carries its number and names it by that number, whether the lifecycle or the
+// service refuses.
+func TestRefusalsNameTheItemByNumber(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, csi.Options{})
+	ctx, agent, manager := t.Context(), itsmtest.Agent, itsmtest.Manager
+	tests := []struct {
+		name  string
+		state csi.State
+		do    func(ref csi.Ref) error
+	}{
+		{"close a new item", csi.New, func(ref csi.Ref) error {
+			_, err := h.svc.Close(ctx, manager, ref, "notes")
+			return err
+		}},
+		{"an agent rejects", csi.Assess, func(ref csi.Ref) error {
+			_, err := h.svc.Reject(ctx, agent, ref, "")
+			return err
+		}},
+		{"measure a closed item", csi.Closed, func(ref csi.Ref) error {
+			_, err := h.svc.RecordMeasurement(ctx, agent, ref, 3)
+			return err
+		}},
+		{"revise an approved item", csi.Approved, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Target: ptr(5.0)})
+			return err
+		}},
+		{"revise to a worse target", csi.Assess, func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, agent, ref, csi.ReviseInput{Target: ptr(9.0)})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			it := h.itemIn(t, tt.state)
+			require.NotEmpty(t, it.Number)
+
+			err := tt.do(it.Ref())
+
+			require.Error(t, err)
+			var id itsm.ID
+			var number string
+			var te *itsm.TransitionError
+			var pe *itsm.PolicyError
+			switch {
+			case errors.As(err, &te):
+				id, number = te.ID, te.Number
+			case errors.As(err, &pe):
+				id, number = pe.ID, pe.Number
+			default:
+				require.Failf(t, "not a refusal", "%T: %v", err, err)
+			}
+			assert.Equal(t, it.ID, id, "the ID is there for errors.As")
+			assert.Equal(t, it.Number, number)
+			assert.Contains(t, err.Error(), "improvement "+it.Number+": ")
+			assert.NotContains(t, err.Error(), it.ID.String(), "the number names the item, once")
+		})
+	}
+}
+
+// TestWritesRefuseWhoMayNotRead: an actor who may not read an item gets the
+// authorizer's refusal from every write, whatever the version given or the item's
+// state, and learns nothing of the item from it.
+func TestWritesRefuseWhoMayNotRead(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, csi.Options{})
+	ctx := t.Context()
+	nobody := itsm.Actor{ID: "nobody", Tenant: itsmtest.Tenant}
+	it := h.itemIn(t, csi.Review)
+	_, err := h.svc.Get(ctx, nobody, it.ID)
+	itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+
+	writes := map[string]func(ref csi.Ref) error{
+		"approve, not defined in review": func(ref csi.Ref) error {
+			_, err := h.svc.Approve(ctx, nobody, ref, "nobody")
+			return err
+		},
+		"cancel": func(ref csi.Ref) error {
+			_, err := h.svc.Cancel(ctx, nobody, ref, "mine now")
+			return err
+		},
+		"record a measurement": func(ref csi.Ref) error {
+			_, err := h.svc.RecordMeasurement(ctx, nobody, ref, 1)
+			return err
+		},
+		"revise": func(ref csi.Ref) error {
+			_, err := h.svc.Revise(ctx, nobody, ref, csi.ReviseInput{Target: ptr(1.0)})
+			return err
+		},
+	}
+	versions := map[string]int64{"a stale version": 1, "the current version": it.Version, "version zero": 0}
+	for op, write := range writes {
+		for at, version := range versions {
+			t.Run(op+" at "+at, func(t *testing.T) {
+				t.Parallel()
+				err := write(csi.Ref{ID: it.ID, Version: version})
+				itsmtest.RequireRefused(t, err, itsm.ErrForbidden)
+				assert.NotErrorIs(t, err, itsm.ErrConflict)
+				assert.NotErrorIs(t, err, itsm.ErrTransitionNotAllowed)
+				for _, secret := range []string{string(csi.Review), it.Number, "version", "allowed", "stored"} {
+					assert.NotContains(t, err.Error(), secret, "the refusal discloses the item")
+				}
+			})
+		}
+	}
+	stored, err := h.repo.Get(ctx, it.Tenant, it.ID)
+	require.NoError(t, err)
+	assert.Equal(t, it, stored, "a refused write must not change the item")
+}
+
 func TestRegisterRejectsBadInput(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, csi.Options{})

@@ -107,7 +107,7 @@ func (s *Service) RecordMeasurement(ctx context.Context, actor itsm.Actor, ref R
 	}
 	return s.write(ctx, actor, ref, func(it *Item, at time.Time) (itsm.Event, error) {
 		if s.def.IsFinal(it.State) {
-			return itsm.Event{}, &itsm.TransitionError{Kind: itsm.KindImprovement, ID: it.ID, From: string(it.State), Trigger: string(OpMeasure)}
+			return itsm.Event{}, &itsm.TransitionError{Kind: itsm.KindImprovement, ID: it.ID, Number: it.Number, From: string(it.State), Trigger: string(OpMeasure)}
 		}
 		if err := s.authorize(ctx, actor, OpMeasure, it); err != nil {
 			return itsm.Event{}, err

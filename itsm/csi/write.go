@@ -52,6 +52,12 @@ func (s *Service) tryWrite(ctx context.Context, actor itsm.Actor, ref Ref, c cha
 	if err != nil {
 		return nil, nil, fmt.Errorf("improvement %s: %w", ref.ID, err)
 	}
+	// Before anything that depends on the item (its version, its state, the
+	// lifecycle's answer, each of which may name it by number), make sure the actor
+	// may see it at all.
+	if err := s.authorize(ctx, actor, OpRead, it); err != nil {
+		return nil, nil, err
+	}
 	if ref.Version != 0 && it.Version != ref.Version {
 		return nil, nil, fmt.Errorf("improvement %s: read version %d, stored version is %d: %w", it.Number, ref.Version, it.Version, itsm.ErrConflict)
 	}
