@@ -312,25 +312,7 @@ func TestRefusalsNameTheItemByNumber(t *testing.T) {
 			it := h.itemIn(t, tt.state)
 			require.NotEmpty(t, it.Number)
 
-			err := tt.do(it.Ref())
-
-			require.Error(t, err)
-			var id itsm.ID
-			var number string
-			var te *itsm.TransitionError
-			var pe *itsm.PolicyError
-			switch {
-			case errors.As(err, &te):
-				id, number = te.ID, te.Number
-			case errors.As(err, &pe):
-				id, number = pe.ID, pe.Number
-			default:
-				require.Failf(t, "not a refusal", "%T: %v", err, err)
-			}
-			assert.Equal(t, it.ID, id, "the ID is there for errors.As")
-			assert.Equal(t, it.Number, number)
-			assert.Contains(t, err.Error(), "improvement "+it.Number+": ")
-			assert.NotContains(t, err.Error(), it.ID.String(), "the number names the item, once")
+			itsmtest.RequireRefusalNames(t, tt.do(it.Ref()), itsm.KindImprovement, it.Meta)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package itsmtest
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/itsmkit/itsmkit/itsm"
@@ -74,6 +75,44 @@ func invalidFields(err error) []string {
 	}
 	walk(err)
 	return fields
+}
+
+// RequireRefusalNames fails the test unless err is a refusal of a write to the record
+// m of kind: an *itsm.TransitionError or *itsm.PolicyError (found with errors.As)
+// carrying m's ID and Number, whose message names the record as "KIND NUMBER: " and
+// not by its ID too (by "KIND ID: " when m has no number).
+func RequireRefusalNames(t testing.TB, err error, kind itsm.Kind, m itsm.Meta) {
+	t.Helper()
+	var id itsm.ID
+	var number string
+	var te *itsm.TransitionError
+	var pe *itsm.PolicyError
+	switch {
+	case errors.As(err, &te):
+		id, number = te.ID, te.Number
+	case errors.As(err, &pe):
+		id, number = pe.ID, pe.Number
+	default:
+		t.Fatalf("expected a refusal of %s %s, got %T: %v", kind, orID(m), err, err)
+	}
+	if id != m.ID || number != m.Number {
+		t.Fatalf("refusal names %s %q (ID %s), want %q (ID %s): %v", kind, number, id, m.Number, m.ID, err)
+	}
+	msg, name := err.Error(), string(kind)+" "+orID(m)
+	switch {
+	case !strings.Contains(msg, name+": "):
+		t.Fatalf("refusal message does not name %q: %v", name, err)
+	case m.Number != "" && strings.Contains(msg, m.ID.String()):
+		t.Fatalf("refusal message names %s by its ID as well as its number: %v", kind, err)
+	}
+}
+
+// orID returns the record's number, or its ID when it has none.
+func orID(m itsm.Meta) string {
+	if m.Number != "" {
+		return m.Number
+	}
+	return m.ID.String()
 }
 
 // RequireTransition fails the test unless the journal's last entry records a

@@ -64,6 +64,51 @@ func TestRequireRefused(t *testing.T) {
 	}
 }
 
+func TestRequireRefusalNames(t *testing.T) {
+	t.Parallel()
+	id := itsm.NewID()
+	numbered := itsm.Meta{ID: id, Number: "INC0000042"}
+	unnumbered := itsm.Meta{ID: id}
+	kind := itsm.KindIncident
+	transition := func(number string) error {
+		return &itsm.TransitionError{Kind: kind, ID: id, Number: number, From: "new", Trigger: "close"}
+	}
+	policy := func(number string) *itsm.PolicyError {
+		pe := refusal("role")
+		pe.ID, pe.Number = id, number
+		return pe
+	}
+	tests := []struct {
+		name  string
+		err   error
+		m     itsm.Meta
+		fatal string // "" when the helper must pass
+	}{
+		{"TransitionError", transition("INC0000042"), numbered, ""},
+		{"PolicyError", policy("INC0000042"), numbered, ""},
+		{"Wrapped", fmt.Errorf("lifecycle: %w", policy("INC0000042")), numbered, ""},
+		{"NoNumberNamedByID", transition(""), unnumbered, ""},
+
+		{"NotARefusal", fmt.Errorf("incident INC0000042: %w", itsm.ErrConflict), numbered, "expected a refusal of incident INC0000042, got *fmt.wrapError"},
+		{"Success", nil, numbered, "expected a refusal of incident INC0000042, got <nil>"},
+		{"OtherRecord", &itsm.TransitionError{Kind: kind, ID: itsm.NewID(), Number: "INC0000042"}, numbered, `refusal names incident "INC0000042" (ID`},
+		{"NoNumber", transition(""), numbered, `refusal names incident "" (ID ` + id.String() + `), want "INC0000042"`},
+		{"MessageNamesOtherKind", &itsm.TransitionError{Kind: "problem", ID: id, Number: "INC0000042"}, numbered, `refusal message does not name "incident INC0000042"`},
+		{"MessageNamesTheIDToo", fmt.Errorf("write %s: %w", id, transition("INC0000042")), numbered, "names incident by its ID as well as its number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := runTB(t, func(tb testing.TB) { itsmtest.RequireRefusalNames(tb, tt.err, kind, tt.m) })
+			if tt.fatal == "" {
+				requirePassed(t, f)
+			} else {
+				requireFatal(t, f, tt.fatal)
+			}
+		})
+	}
+}
+
 func TestRequireInvalidField(t *testing.T) {
 	t.Parallel()
 	title := &itsm.ValidationError{Field: "title", Problem: "is required"}
