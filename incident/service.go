@@ -33,6 +33,9 @@ type Options struct {
 	// the write committed (notifications, integrations). They run synchronously in the
 	// caller's goroutine; a slow hook slows the caller. They do not run for a service
 	// bound to a host transaction (see Service.Tx): follow the journal instead.
+	// Delivery is at most once: a process that stops between a commit and its hooks
+	// never runs them for that write. A consumer that must see every event reads the
+	// journal (History, or the store's journal) and deduplicates by event ID.
 	AfterCommit []Hook
 	// NumberPrefix prefixes incident numbers. Empty means "INC". It is one line of at
 	// most MaxReferenceLength bytes of valid UTF-8 without control characters, so
